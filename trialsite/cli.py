@@ -1,0 +1,84 @@
+"""The command line: parse arguments, call one pipeline stage, print its report, set the exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .content import InvalidContent, load_content, schema_path
+from .errors import TrialsiteError
+from .model import DrugVocabulary, Trial
+from .sync import sync
+
+SCHEMAS = {"trial": Trial, "drugs": DrugVocabulary}
+
+
+def main(root: Path, argv: list[str] | None = None) -> int:
+    args = _parser(root).parse_args(argv)
+    try:
+        return args.run(args, root)
+    except InvalidContent as exc:
+        _print_problems(exc.problems)
+    except TrialsiteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    return 1
+
+
+def _parser(root: Path) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description="Build the trial catalogue.")
+    parser.set_defaults(run=_run_default, seeds=root / "seeds", content=root / "content")
+    commands = parser.add_subparsers(title="commands")
+
+    extract = commands.add_parser("extract", help="extract new seeds into content/ YAML")
+    extract.add_argument("--seeds", type=Path, default=root / "seeds")
+    extract.add_argument("--content", type=Path, default=root / "content")
+    extract.add_argument("--force", action="store_true", help="regenerate files not edited by hand")
+    extract.set_defaults(run=_run_extract)
+
+    check = commands.add_parser("check", help="validate content/ against the model")
+    check.add_argument("--content", type=Path, default=root / "content")
+    check.set_defaults(run=_run_check)
+
+    schema = commands.add_parser("schema", help="write the JSON Schemas to schema/")
+    schema.set_defaults(run=_run_schema)
+    return parser
+
+
+def _run_default(args: argparse.Namespace, root: Path) -> int:
+    args.force = False
+    return _run_extract(args, root)
+
+
+def _run_extract(args: argparse.Namespace, root: Path) -> int:
+    report = sync(args.seeds, args.content, schema_path(root, "trial"), force=args.force)
+    for line in report.lines:
+        print(line, file=sys.stderr if line.startswith("error:") else sys.stdout)
+    print(report.summary())
+    return 1 if report.failed else 0
+
+
+def _run_check(args: argparse.Namespace, root: Path) -> int:
+    content = load_content(args.content)
+    _print_problems(content.problems)
+    print(f"check: {len(content.trials)} trials valid, {len(content.problems)} problems")
+    return 1 if content.problems else 0
+
+
+def _print_problems(problems: list[TrialsiteError]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def schema_text(name: str) -> str:
+    return json.dumps(SCHEMAS[name].model_json_schema(by_alias=True), indent=2, ensure_ascii=False) + "\n"
+
+
+def _run_schema(args: argparse.Namespace, root: Path) -> int:
+    from .fsutil import atomic_write
+
+    for name in SCHEMAS:
+        atomic_write(schema_path(root, name), schema_text(name))
+        print(f"wrote {schema_path(root, name).relative_to(root)}")
+    return 0

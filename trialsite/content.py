@@ -1,0 +1,151 @@
+"""The content directory: trial YAML files and the drug vocabulary, loaded and validated.
+
+Every problem is collected, not just the first, and each names its file and line.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+from .errors import ContentError
+from .extract.prose import phase_from_badge, phases_in
+from .model import SEXES, STATUSES, DrugVocabulary, Trial
+from .yamlio import Loaded, load
+
+TRIALS_DIR = "trials"
+DRUGS_FILE = "drugs.yaml"
+SCHEMA_DIR = "schema"
+
+
+@dataclass
+class Content:
+    trials: dict[str, Trial] = field(default_factory=dict)  # slug -> trial
+    vocabulary: DrugVocabulary | None = None
+    problems: list[ContentError] = field(default_factory=list)
+
+
+def trial_paths(content_dir: Path) -> list[Path]:
+    return sorted((content_dir / TRIALS_DIR).glob("*.yaml"))
+
+
+def load_content(content_dir: Path) -> Content:
+    content = Content()
+    if not content_dir.is_dir():
+        content.problems.append(ContentError(content_dir, "content directory not found"))
+        return content
+    try:
+        content.vocabulary = load_vocabulary(content_dir)
+    except InvalidContent as exc:
+        content.problems.extend(exc.problems)
+    for path in trial_paths(content_dir):
+        try:
+            content.trials[path.stem] = load_record(path, Trial)
+        except InvalidContent as exc:
+            content.problems.extend(exc.problems)
+    return content
+
+
+def load_vocabulary(content_dir: Path) -> DrugVocabulary:
+    path = content_dir / DRUGS_FILE
+    if not path.exists():
+        return DrugVocabulary(drugs=[], regimens=[])
+    return load_record(path, DrugVocabulary)
+
+
+class InvalidContent(Exception):
+    """One file's problems, all of them."""
+
+    def __init__(self, problems: list[ContentError]):
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+def load_record(path: Path, model: type[pydantic.BaseModel]) -> Any:
+    """Parse and validate one YAML file against `model`; raise with every problem found."""
+    try:
+        loaded = load(_read_text(path), str(path))
+    except ContentError as exc:
+        raise InvalidContent([exc]) from exc
+    try:
+        return model.model_validate(loaded.data)
+    except pydantic.ValidationError as exc:
+        raise InvalidContent([_problem(path, loaded, error, model) for error in exc.errors()]) from exc
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ContentError(path, f"cannot read: {exc.strerror}") from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ContentError(path, f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8", line) from exc
+
+
+def _problem(path: Path, loaded: Loaded, error: dict, model: type[pydantic.BaseModel]) -> ContentError:
+    loc = tuple(error["loc"])
+    dotted = ".".join(str(part) for part in loc) or "(document)"
+    message = _message(error, loc, model)
+    return ContentError(path, f"{dotted}: {message}", loaded.line_of(loc))
+
+
+def _message(error: dict, loc: tuple, model: type[pydantic.BaseModel]) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "missing; every field must be present (null when the source does not say)"
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(model, loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(allowed)}"
+        return "unknown field" + hint
+    if kind == "model_type" and not loc:
+        return "the file must be a mapping of field names to values"
+    suggestion = _suggest_value(loc[-1] if loc else None, error.get("input"))
+    return error["msg"] + (f"; did you mean '{suggestion}'?" if suggestion else "")
+
+
+def _allowed_keys(model: type[pydantic.BaseModel], loc: tuple) -> list[str]:
+    """The field names of the (sub)model at `loc`, for a misspelt key's suggestion."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            return []
+        annotation = info.annotation
+        inner = getattr(annotation, "__args__", (annotation,))
+        current = next((a for a in inner if isinstance(a, type) and issubclass(a, pydantic.BaseModel)), None)
+        if current is None:
+            return []
+    return [info.alias or name for name, info in current.model_fields.items()]
+
+
+def _suggest_value(field_name: Any, value: Any) -> str | None:
+    if field_name in {"min_age", "max_age"} and isinstance(value, int):
+        return f"{value} Years"
+    if not isinstance(value, str):
+        return None
+    if field_name == "phase":
+        phases = phases_in(value)
+        return phase_from_badge(value) or (phases[0] if len(phases) == 1 else None)
+    vocabulary = {"status": STATUSES, "sex": SEXES}.get(field_name)
+    if vocabulary is None:
+        return None
+    folded = {v.casefold(): v for v in vocabulary}
+    if value.casefold() in folded:
+        return folded[value.casefold()]
+    close = difflib.get_close_matches(value.casefold(), list(folded), n=1, cutoff=0.6)
+    return folded[close[0]] if close else None
+
+
+def schema_path(root: Path, name: str) -> Path:
+    return root / SCHEMA_DIR / f"{name}.schema.json"
+

@@ -1,0 +1,83 @@
+"""Seed document -> Trial: detect the layout, parse it, then fill in what only prose states."""
+
+from __future__ import annotations
+
+from ..model import Trial, blank
+from ..seeds import Seed
+from . import clinconnect, ctgov_export, trialx, unknown
+from .drugs import DrugFindings, DrugIndex, drugs_in_intervention, drugs_in_text
+from .parsed import Parsed
+from .prose import ages_in, design_in, endpoints_in, enrollment_in, phases_in
+
+# Most specific first: a TrialX page may contain an interventions-like line, an export never has
+# TrialX's headings.
+LAYOUTS = {
+    "trialx": trialx,
+    "clinconnect": clinconnect,
+    "ctgov-export": ctgov_export,
+    "unknown": unknown,
+}
+_DRUG_TYPES = {"DRUG", "BIOLOGICAL", "COMBINATION_PRODUCT"}
+
+
+def detect_layout(lines: list[str]) -> str:
+    return next(name for name, module in LAYOUTS.items() if module.matches(lines))
+
+
+def extract(seed: Seed, drug_index: DrugIndex) -> Trial:
+    lines = list(seed.lines)
+    layout = detect_layout(lines)
+    parsed = LAYOUTS[layout].parse(lines)
+    record = blank(Trial)
+    record.update(parsed.fields)
+    if not record["title"]:
+        record.update(unknown.parse(lines).fields)
+    review = list(parsed.review)
+    _fill_from_prose(record, parsed, review)
+    _fill_drugs(record, parsed, drug_index, review)
+    record["source"] = {"file": seed.file, "sha256": seed.sha256, "layout": layout}
+    record["review"] = review
+    return Trial.model_validate(record)
+
+
+def _fill_from_prose(record: dict, parsed: Parsed, review: list[str]) -> None:
+    """Phase, enrollment, ages, design and endpoints, where the layout has no field for them."""
+    if record["phase"] is None:
+        phases = phases_in(record["title"]) or phases_in(parsed.prose)
+        if len(phases) == 1:
+            record["phase"] = phases[0]
+        elif phases:
+            review.append(f"Several phases mentioned ({', '.join(phases)}): phase left not stated.")
+    if record["enrollment"] is None:
+        record["enrollment"], counts = enrollment_in(parsed.prose)
+        if len(counts) > 1:
+            review.append(f"Several enrollment figures ({', '.join(map(str, counts))}): left not stated.")
+    if record["min_age"] is None and record["max_age"] is None:
+        record["min_age"], record["max_age"] = ages_in(
+            [*record["eligibility"]["inclusion"], parsed.prose]
+        )
+    record["design"] = design_in(parsed.prose)
+    outcomes = record["outcomes"]
+    if not any(outcomes.values()):
+        for kind, measures in endpoints_in(parsed.prose).items():
+            outcomes[kind] = [{"measure": m, "description": None, "time_frame": None} for m in measures]
+
+
+def _fill_drugs(record: dict, parsed: Parsed, drug_index: DrugIndex, review: list[str]) -> None:
+    """Drugs from drug interventions when listed; otherwise from the title, then the summary."""
+    drug_interventions = [i for i in record["interventions"] if i["type"] in _DRUG_TYPES]
+    if drug_interventions:
+        findings = DrugFindings()
+        for intervention in drug_interventions:
+            drugs_in_intervention(intervention["name"], drug_index, findings)
+        record["drugs"] = findings.drugs
+        review.extend(
+            f"Drug '{name}' is not in content/drugs.yaml: kept as written; add it or correct it."
+            for name in findings.unknown
+        )
+        return
+    for text in parsed.drug_texts:
+        drugs = drugs_in_text(text, drug_index)
+        if drugs:
+            record["drugs"] = drugs
+            return

@@ -1,0 +1,130 @@
+"""Layout B: a scraped ClinConnect trial page.
+
+Title; `Launched by SPONSOR · DATE`; `Trial Information`; `Current as of DATE`; status; then
+sections under fixed headings. `About <sponsor>` (a promotional blurb), `Contacts` (on these pages
+often someone unrelated to the trial) and the empty timeline widgets are page chrome and are read
+only to be dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import STATUSES
+from ..text import dedupe, paragraphs_to_markdown, smart_title, tidy
+from .criteria import parse_criteria
+from .dates import iso_date
+from .parsed import Parsed, first_text
+
+_LAUNCHED = re.compile(r"^Launched by\s+(?P<sponsor>.+?)(?:\s*[·•|]\s*(?P<date>.+))?$")
+_CURRENT = re.compile(r"^Current as of\s+(?P<date>.+)$", re.IGNORECASE)
+_HEADINGS = {
+    "trial information": "information",
+    "keywords": "keywords",
+    "clinconnect summary": "summary",
+    "gender": "gender",
+    "eligibility criteria": "eligibility",
+    "contacts": "chrome",
+    "locations": "locations",
+    "patients applied": "chrome",
+    "timeline": "timeline",
+}
+# Timeline widget labels; each is followed by a date line when the page has one.
+_TIMELINE = {
+    "first submit": "First submitted",
+    "trial launched": "Launched",
+    "trial updated": "Last updated",
+    "estimated completion": "Estimated completion",
+}
+_SEX = {"all": "All", "both": "All", "female": "Female", "male": "Male"}
+
+
+def matches(lines: list[str]) -> bool:
+    head = [line.strip() for line in lines[:6]]
+    return any(_LAUNCHED.match(line) for line in head) or "ClinConnect Summary" in {
+        line.strip() for line in lines
+    }
+
+
+def _is_about_heading(line: str) -> bool:
+    return line.startswith("About ") and len(line) <= 120 and not line.endswith((".", ":"))
+
+
+def sections(lines: list[str]) -> dict[str, list[str]]:
+    """Lines under each known heading; the lines before the first heading under 'header'."""
+    found: dict[str, list[str]] = {"header": []}
+    current = "header"
+    for line in lines:
+        stripped = line.strip()
+        key = _HEADINGS.get(stripped.casefold())
+        if key is None and current in {"summary", "gender", "eligibility", "keywords"} and _is_about_heading(stripped):
+            key = "chrome"
+        if key is None and stripped.casefold() in _TIMELINE:
+            key = "timeline"
+        if key is not None:
+            current = key
+            found.setdefault(key, [])
+            if key == "timeline":
+                found[key].append(stripped)
+            continue
+        found.setdefault(current, []).append(line)
+    return found
+
+
+def parse(lines: list[str]) -> Parsed:
+    parts = sections(lines)
+    header = [line.strip() for line in parts["header"] + parts.get("information", []) if line.strip()]
+    title_at = first_text(lines)
+    fields: dict = {"title": tidy(lines[title_at]), "dates": []}
+    for line in header:
+        launched = _LAUNCHED.match(line)
+        current = _CURRENT.match(line)
+        if launched:
+            fields["sponsor"] = _sponsor_name(launched.group("sponsor"), lines)
+            _add_date(fields["dates"], "Launched", launched.group("date"))
+        elif current:
+            _add_date(fields["dates"], "Current as of", current.group("date"))
+        elif line.casefold() in {s.casefold() for s in STATUSES}:
+            fields["status"] = next(s for s in STATUSES if s.casefold() == line.casefold())
+    _timeline_dates(parts.get("timeline", []), fields["dates"])
+
+    summary = paragraphs_to_markdown(parts.get("summary", []), line_per_paragraph=True)
+    gender = [g.strip().casefold() for g in parts.get("gender", []) if g.strip()]
+    fields.update(
+        keywords=dedupe([tidy(k) for k in parts.get("keywords", []) if tidy(k)]),
+        summary=summary,
+        sex=_SEX.get(gender[0]) if gender else None,
+        eligibility=parse_criteria(parts.get("eligibility", []), strip_prefix="- "),
+        locations=dedupe([tidy(loc) for loc in parts.get("locations", []) if tidy(loc)]),
+    )
+    return Parsed(fields=fields, prose=summary or "", drug_texts=(fields["title"], summary or ""))
+
+
+def _sponsor_name(name: str, lines: list[str]) -> str:
+    """The heading writes the sponsor in capitals; the page usually spells it properly elsewhere."""
+    name = tidy(name)
+    if not name.isupper():
+        return name
+    pattern = re.compile(re.escape(name), re.IGNORECASE)
+    for line in lines:
+        for match in pattern.finditer(line):
+            if not match.group().isupper():
+                return match.group()
+    return smart_title(name)
+
+
+def _add_date(dates: list[dict], label: str, text: str | None) -> None:
+    iso = iso_date(text) if text else None
+    if iso and not any(d["label"] == label for d in dates):
+        dates.append({"label": label, "date": iso})
+
+
+def _timeline_dates(lines: list[str], dates: list[dict]) -> None:
+    label = None
+    for line in lines:
+        stripped = line.strip()
+        if stripped.casefold() in _TIMELINE:
+            label = _TIMELINE[stripped.casefold()]
+        elif label and stripped:
+            _add_date(dates, label, stripped)
+            label = None

@@ -1,0 +1,181 @@
+"""The content model: one typed record per trial, shared by extraction, validation and rendering.
+
+The JSON Schema in `schema/` is generated from these classes (`python build.py schema`), so the
+field list exists only here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+PHASES = (
+    "Early Phase 1",
+    "Phase 1",
+    "Phase 1/2",
+    "Phase 2",
+    "Phase 2/3",
+    "Phase 3",
+    "Phase 4",
+    "Not applicable",
+)
+Phase = Literal[PHASES]
+
+# ClinicalTrials.gov overall status as displayed, including the expanded-access values.
+Status = Literal[
+    "Not yet recruiting",
+    "Recruiting",
+    "Enrolling by invitation",
+    "Active, not recruiting",
+    "Suspended",
+    "Terminated",
+    "Completed",
+    "Withdrawn",
+    "Unknown status",
+    "Available",
+    "No longer available",
+    "Temporarily not available",
+    "Approved for marketing",
+    "Withheld",
+]
+STATUSES: tuple[str, ...] = get_args(Status)
+
+InterventionType = Literal[
+    "BEHAVIORAL",
+    "BIOLOGICAL",
+    "COMBINATION_PRODUCT",
+    "DEVICE",
+    "DIAGNOSTIC_TEST",
+    "DIETARY_SUPPLEMENT",
+    "DRUG",
+    "GENETIC",
+    "PROCEDURE",
+    "RADIATION",
+    "OTHER",
+]
+INTERVENTION_TYPES: tuple[str, ...] = get_args(InterventionType)
+
+Sex = Literal["All", "Female", "Male"]
+SEXES: tuple[str, ...] = get_args(Sex)
+
+Layout = Literal["ctgov-export", "clinconnect", "trialx", "unknown"]
+
+Text = Annotated[str, StringConstraints(min_length=1)]
+NctId = Annotated[str, StringConstraints(pattern=r"^NCT\d{8}$")]
+Age = Annotated[str, StringConstraints(pattern=r"^\d+ (Years|Months|Weeks|Days|Hours|Minutes)$")]
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Record(BaseModel):
+    """Strict: a hand edit that changes a type or misspells a key is an error, not a coercion."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Intervention(Record):
+    type: InterventionType
+    name: Text
+
+
+class Outcome(Record):
+    measure: Text
+    description: Text | None
+    time_frame: Text | None
+
+
+class Outcomes(Record):
+    primary: list[Outcome]
+    secondary: list[Outcome]
+    other: list[Outcome]
+
+
+class Eligibility(Record):
+    inclusion: list[Text] = Field(
+        description="One entry per top-level criterion; sub-items follow on their own lines."
+    )
+    exclusion: list[Text] = Field(
+        description="One entry per top-level criterion; sub-items follow on their own lines."
+    )
+
+
+class Design(Record):
+    allocation: Literal["Randomized", "Non-randomized"] | None
+    arms: Annotated[int, Field(ge=1)] | None = Field(description="Number of study arms.")
+    masking: Literal["None (Open Label)", "Single", "Double", "Triple", "Quadruple"] | None
+    centres: Literal["Single centre", "Multicentre"] | None
+
+
+class StatedDate(Record):
+    label: Text = Field(description="What the document says the date is, e.g. 'Launched'.")
+    date: IsoDate
+
+
+class Source(Record):
+    file: Text
+    sha256: Sha256
+    layout: Layout
+
+
+class Trial(Record):
+    """A trial as the catalogue shows it. Null or an empty list means the source does not say."""
+
+    title: Text
+    nct_id: NctId | None
+    phase: Phase | None
+    status: Status | None
+    conditions: list[Text]
+    keywords: list[Text]
+    interventions: list[Intervention]
+    drugs: list[Text] = Field(description="Canonical drug names in order of first mention.")
+    enrollment: Annotated[int, Field(ge=0)] | None
+    sponsor: Text | None
+    sex: Sex | None
+    min_age: Age | None
+    max_age: Age | None
+    eligibility: Eligibility
+    outcomes: Outcomes
+    summary: Text | None = Field(description="Markdown.")
+    description: Text | None = Field(description="Markdown.")
+    design: Design
+    locations: list[Text]
+    dates: list[StatedDate]
+    source: Source
+    review: list[Text] = Field(
+        description="Notes for an editor: what extraction could not settle. Clear once checked."
+    )
+
+
+class Drug(Record):
+    name: Text = Field(description="Canonical name, as the catalogue shows it.")
+    drug_class: Text | None = Field(alias="class")
+    synonyms: list[Text]
+    brands: list[Text]
+    codes: list[Text]
+
+
+class Regimen(Record):
+    name: Text
+    drugs: list[Text] = Field(min_length=1, description="Canonical names of the regimen's drugs.")
+
+
+class DrugVocabulary(Record):
+    """`content/drugs.yaml`: the editors' drug table."""
+
+    drugs: list[Drug]
+    regimens: list[Regimen]
+
+
+def blank(model: type[BaseModel]) -> dict[str, Any]:
+    """A record of `model` that states nothing: every field null, empty list or blank sub-record."""
+    record: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        if get_origin(annotation) is list:
+            record[name] = []
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            record[name] = blank(annotation)
+        else:
+            record[name] = None
+    return record

@@ -1,0 +1,72 @@
+"""Reading seed documents: bytes in, clean lines of text out, or a SeedError naming the file."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SeedError
+from .text import clean_line
+
+# Registry pages are a few kB; anything this large is not a trial document, and reading it whole
+# would only slow every later run.
+MAX_SEED_BYTES = 5 * 1024 * 1024
+SEED_SUFFIX = ".txt"
+
+
+@dataclass(frozen=True)
+class Seed:
+    file: str
+    sha256: str
+    lines: tuple[str, ...]
+
+
+def find_seeds(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        raise SeedError(directory, "seed directory not found")
+    return sorted(p for p in directory.iterdir() if p.name.endswith(SEED_SUFFIX))
+
+
+def read_seed(path: Path) -> Seed:
+    if path.is_symlink() or not path.is_file():
+        raise SeedError(path, "not a regular file")
+    size = path.stat().st_size
+    if size > MAX_SEED_BYTES:
+        raise SeedError(path, f"file is {size:,} bytes; seeds larger than {MAX_SEED_BYTES:,} are refused")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SeedError(path, f"cannot read: {exc.strerror}") from exc
+    return parse_seed(path.name, data, path)
+
+
+def parse_seed(name: str, data: bytes, path: Path | str | None = None) -> Seed:
+    """Decode and split a seed; pure apart from the file name used in errors."""
+    text = decode(data, path or name)
+    lines = tuple(clean_line(line) for line in text.splitlines())
+    if not any(line.strip() for line in lines):
+        raise SeedError(path or name, "no text: the file is empty")
+    return Seed(file=name, sha256=hashlib.sha256(data).hexdigest(), lines=lines)
+
+
+def decode(data: bytes, path: Path | str) -> str:
+    for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return _decode(data[len(bom):], encoding, path)
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    if b"\x00" in data:
+        raise SeedError(path, "binary file (contains NUL bytes), not a text document")
+    return _decode(data, "utf-8", path)
+
+
+def _decode(data: bytes, encoding: str, path: Path | str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SeedError(
+            path, f"not valid {encoding.upper()} (byte {exc.start}); save the file as UTF-8", line=line
+        ) from exc

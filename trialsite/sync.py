@@ -1,0 +1,148 @@
+"""`extract`: seeds -> content files, without ever overwriting an editor's work.
+
+A state file (`content/.extract-state.json`) remembers, for each seed, which content file it
+became, the seed's hash and the hash of the bytes extract wrote. A content file whose bytes
+differ from what extract wrote has been edited by hand and is never overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .content import TRIALS_DIR, load_vocabulary
+from .errors import SeedError, TrialsiteError
+from .extract import extract
+from .extract.drugs import DrugIndex
+from .fsutil import atomic_write, sha256_bytes
+from .model import Trial
+from .seeds import Seed, find_seeds, read_seed
+from .yamlio import dump
+
+STATE_FILE = ".extract-state.json"
+MAX_SLUG = 60
+
+
+@dataclass
+class Report:
+    lines: list[str] = field(default_factory=list)
+    failed: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, outcome: str, message: str) -> None:
+        self.counts[outcome] = self.counts.get(outcome, 0) + 1
+        self.lines.append(message)
+
+    def summary(self) -> str:
+        parts = [f"{n} {outcome}" for outcome, n in sorted(self.counts.items())]
+        return "extract: " + (", ".join(parts) or "no seeds")
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > MAX_SLUG:
+        slug = slug[:MAX_SLUG].rsplit("-", 1)[0]
+    return slug or "trial"
+
+
+def base_slug(trial: Trial) -> str:
+    return trial.nct_id.lower() if trial.nct_id else slugify(trial.title)
+
+
+def render_trial(trial: Trial, schema_ref: str) -> str:
+    header = (
+        f"# yaml-language-server: $schema={schema_ref}\n"
+        f"# Extracted from seeds/{trial.source.file}. Edit freely: extract never overwrites a file\n"
+        "# that has been edited by hand. A null or [] means the source does not say.\n"
+    )
+    return header + dump(trial.model_dump(mode="json"))
+
+
+def sync(seeds_dir: Path, content_dir: Path, schema_file: Path, force: bool = False) -> Report:
+    """Extract every seed into `content_dir`, respecting hand edits; report what happened."""
+    report = Report()
+    trials_dir = content_dir / TRIALS_DIR
+    state = _load_state(content_dir)
+    drug_index = DrugIndex.from_vocabulary(load_vocabulary(content_dir))
+    schema_ref = Path(os.path.relpath(schema_file.resolve(), trials_dir.resolve())).as_posix()
+    for path in find_seeds(seeds_dir):
+        try:
+            seed = read_seed(path)
+            trial = extract(seed, drug_index)
+        except SeedError as exc:
+            report.failed += 1
+            report.add("failed", f"error: {exc}")
+            continue
+        except Exception as exc:  # an extractor bug must not stop the other seeds
+            report.failed += 1
+            report.add("failed", f"error: {path}: extraction failed ({type(exc).__name__}: {exc}); please report this")
+            continue
+        text = render_trial(trial, schema_ref)
+        _sync_one(seed, trial, text, trials_dir, state, force, report)
+    _save_state(content_dir, state)
+    return report
+
+
+def _sync_one(seed: Seed, trial: Trial, text: str, trials_dir: Path, state: dict, force: bool, report: Report) -> None:
+    entry = state.get(seed.file)
+    if entry is None:
+        slug = _unique_slug(base_slug(trial), trials_dir, state)
+        _write(trials_dir / f"{slug}.yaml", seed, text, state)
+        report.add("created", f"created {TRIALS_DIR}/{slug}.yaml from {seed.file}")
+        return
+    target = trials_dir / entry["file"]
+    shown = f"{TRIALS_DIR}/{entry['file']}"
+    seed_changed = entry["seed_sha256"] != seed.sha256
+    if not target.exists():
+        if force:
+            _write(target, seed, text, state)
+            report.add("recreated", f"recreated {shown} (it had been deleted)")
+        else:
+            report.add("deleted", f"kept deleted: {shown} was removed by hand; --force recreates it")
+        return
+    current = sha256_bytes(target.read_bytes())
+    if current != entry["written_sha256"]:
+        note = " Its seed has changed since: merge by hand." if seed_changed else ""
+        report.add("hand-edited", f"kept hand-edited {shown}; not overwritten.{note}")
+    elif current == sha256_bytes(text):
+        report.add("unchanged", f"unchanged {shown}")
+    elif force:
+        _write(target, seed, text, state)
+        report.add("regenerated", f"regenerated {shown}")
+    else:
+        why = "its seed has changed" if seed_changed else "extraction gives a different result"
+        report.add("stale", f"stale {shown}: {why}; --force regenerates it")
+
+
+def _write(path: Path, seed: Seed, text: str, state: dict) -> None:
+    atomic_write(path, text)
+    state[seed.file] = {"file": path.name, "seed_sha256": seed.sha256, "written_sha256": sha256_bytes(text)}
+
+
+def _unique_slug(base: str, trials_dir: Path, state: dict) -> str:
+    taken = {entry["file"] for entry in state.values()}
+    slug, n = base, 2
+    while f"{slug}.yaml" in taken or (trials_dir / f"{slug}.yaml").exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _load_state(content_dir: Path) -> dict:
+    path = content_dir / STATE_FILE
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text("utf-8"))["seeds"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise TrialsiteError(path, f"unreadable extract state ({exc}); restore it from version control") from exc
+
+
+def _save_state(content_dir: Path, state: dict) -> None:
+    text = json.dumps({"seeds": state}, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    atomic_write(content_dir / STATE_FILE, text)
+

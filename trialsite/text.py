@@ -1,0 +1,106 @@
+"""Small, pure text clean-ups shared by every layout parser."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Characters that are invisible or reorder text on screen: never meaningful in trial data and a
+# known way to disguise text (bidi overrides), so they are dropped.
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"),
+    None,
+)
+
+# Full-width punctuation as Chinese-language sources write it; the ASCII form reads the same in
+# English text. Only these are mapped: NFKC would also flatten m² and 10⁹, changing meaning.
+_FULL_WIDTH = {
+    "（": " (",
+    "）": ") ",
+    "，": ", ",
+    "：": ": ",
+    "；": "; ",
+    "！": "! ",
+    "？": "? ",
+    "\u3000": " ",
+}
+_FULL_WIDTH_RE = re.compile("|".join(map(re.escape, _FULL_WIDTH)))
+
+# CommonMark backslash escapes, as the registry's export writes them (`\>`, `\[PD\]`).
+_MD_ESCAPE_RE = re.compile(r"\\([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
+
+
+def clean_line(line: str) -> str:
+    """Make one line of scraped text safe to keep: no control or invisible characters."""
+    line = line.translate(_INVISIBLE)
+    line = "".join(
+        ch if ch == "\t" or unicodedata.category(ch) != "Cc" else " " for ch in line
+    )
+    return line.replace("\t", " ")
+
+
+def normalize_punctuation(text: str) -> str:
+    """Full-width punctuation to ASCII, then tidy the spacing that mapping leaves behind."""
+    if not _FULL_WIDTH_RE.search(text):
+        return text
+    text = _FULL_WIDTH_RE.sub(lambda m: _FULL_WIDTH[m.group()], text)
+    text = re.sub(r" {2,}", " ", text)
+    text = re.sub(r"\( ", "(", text)
+    text = re.sub(r" ([),.;:!?])", r"\1", text)
+    return text.strip()
+
+
+def unescape_markdown(text: str) -> str:
+    return _MD_ESCAPE_RE.sub(r"\1", text)
+
+
+def tidy(text: str) -> str:
+    """One field value: punctuation normalized, escapes undone, outer whitespace gone."""
+    return unescape_markdown(normalize_punctuation(text)).strip()
+
+
+def paragraphs_to_markdown(lines: list[str], line_per_paragraph: bool = False) -> str | None:
+    """Join text lines into Markdown, keeping paragraph breaks and dropping blank runs.
+
+    Scraped pages put one paragraph on each line; Markdown needs a blank line between them."""
+    out: list[str] = []
+    for line in lines:
+        line = tidy(line)
+        if line and out and out[-1] and line_per_paragraph:
+            out.append("")
+        if line or (out and out[-1]):
+            out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out) or None
+
+
+def same_text(a: str | None, b: str | None) -> bool:
+    """Equal up to whitespace: how a repeated summary is recognised."""
+    if a is None or b is None:
+        return False
+    return a.split() == b.split()
+
+
+def smart_title(text: str) -> str:
+    """Title-case an ALL-CAPS name the way an editor would ('Sun Yat-sen University')."""
+    small = {"a", "an", "and", "at", "for", "in", "of", "on", "the", "to", "de", "la", "du"}
+    words = []
+    for i, word in enumerate(text.lower().split()):
+        if i and word in small:
+            words.append(word)
+        else:
+            words.append(word[:1].upper() + word[1:])
+    return " ".join(words)
+
+
+def dedupe(items: list[str]) -> list[str]:
+    """Drop repeats (case-insensitive), keeping first mention order."""
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        key = item.casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
