@@ -8,7 +8,6 @@ differ from what extract wrote has been edited by hand and is never overwritten.
 from __future__ import annotations
 
 import json
-import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -24,6 +23,8 @@ from .seeds import Seed, find_seeds, read_seed
 from .yamlio import dump
 
 STATE_FILE = ".extract-state.json"
+# Relative to content/trials/ in the project layout, so the line is the same wherever it is run.
+SCHEMA_REF = "../../schema/trial.schema.json"
 MAX_SLUG = 60
 
 
@@ -54,22 +55,21 @@ def base_slug(trial: Trial) -> str:
     return trial.nct_id.lower() if trial.nct_id else slugify(trial.title)
 
 
-def render_trial(trial: Trial, schema_ref: str) -> str:
+def render_trial(trial: Trial) -> str:
     header = (
-        f"# yaml-language-server: $schema={schema_ref}\n"
+        f"# yaml-language-server: $schema={SCHEMA_REF}\n"
         f"# Extracted from seeds/{trial.source.file}. Edit freely: extract never overwrites a file\n"
         "# that has been edited by hand. A null or [] means the source does not say.\n"
     )
     return header + dump(trial.model_dump(mode="json"))
 
 
-def sync(seeds_dir: Path, content_dir: Path, schema_file: Path, force: bool = False) -> Report:
+def sync(seeds_dir: Path, content_dir: Path, force: bool = False) -> Report:
     """Extract every seed into `content_dir`, respecting hand edits; report what happened."""
     report = Report()
     trials_dir = content_dir / TRIALS_DIR
     state = _load_state(content_dir)
     drug_index = DrugIndex.from_vocabulary(load_vocabulary(content_dir))
-    schema_ref = Path(os.path.relpath(schema_file.resolve(), trials_dir.resolve())).as_posix()
     for path in find_seeds(seeds_dir):
         try:
             seed = read_seed(path)
@@ -82,7 +82,7 @@ def sync(seeds_dir: Path, content_dir: Path, schema_file: Path, force: bool = Fa
             report.failed += 1
             report.add("failed", f"error: {path}: extraction failed ({type(exc).__name__}: {exc}); please report this")
             continue
-        text = render_trial(trial, schema_ref)
+        text = render_trial(trial)
         _sync_one(seed, trial, text, trials_dir, state, force, report)
     _save_state(content_dir, state)
     return report
