@@ -52,7 +52,7 @@ def _run_default(args: argparse.Namespace, root: Path) -> int:
 
 
 def _run_extract(args: argparse.Namespace, root: Path) -> int:
-    report = sync(args.seeds, args.content, schema_path(root, "trial"), force=args.force)
+    report = sync(args.seeds, args.content, force=args.force)
     for line in report.lines:
         print(line, file=sys.stderr if line.startswith("error:") else sys.stdout)
     print(report.summary())
