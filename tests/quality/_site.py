@@ -12,6 +12,7 @@ import sys
 import threading
 import urllib.error
 import urllib.request
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http import HTTPStatus
@@ -285,6 +286,22 @@ def css_urls(text: str) -> list[str]:
     return urls
 
 
+def xml_links(body: bytes) -> list[tuple[str, str]]:
+    """Links out of an Atom feed (<link href>) or a sitemap (<loc>); nothing for other XML."""
+    try:
+        root = ET.fromstring(body)
+    except ET.ParseError:
+        return []  # not this crawl's business; the feed/sitemap tests say so
+    links = []
+    for el in root.iter():
+        name = el.tag.rsplit("}", 1)[-1]
+        if name == "link" and el.get("href"):
+            links.append((el.get("href").strip(), "feed <link>"))
+        elif name == "loc" and (el.text or "").strip():
+            links.append((el.text.strip(), "sitemap <loc>"))
+    return links
+
+
 # --------------------------------------------------------------------------- crawling
 
 
@@ -383,6 +400,11 @@ def crawl(server: SiteServer, start_urls: list[str], max_urls: int = 5000) -> Cr
                 target = internal_url(value, resp.final_url, server)
                 if target is not None:
                     queue.append((target, here, value, "css url()"))
+        elif "xml" in resp.content_type:
+            for value, kind in xml_links(resp.body):
+                target = internal_url(value, resp.final_url, server)
+                if target is not None:
+                    queue.append((target, here, value, kind))
     return result
 
 

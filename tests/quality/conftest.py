@@ -56,13 +56,13 @@ def site_crawl(site_server):
     return crawl(site_server, [site_server.base_url])
 
 
-def _first_page(site_crawl, pattern: str, what: str) -> str:
+def _richest_page(site_crawl, pattern: str, what: str) -> str:
+    """Of the pages whose path (below the base path) matches, the largest: most to check."""
     regex = re.compile(pattern)
     base = site_crawl.server.base_path
-    for url in site_crawl.html_pages():
-        rel = site_crawl.path(url)[len(base):]
-        if regex.search(rel):
-            return url
+    matches = [u for u in site_crawl.html_pages() if regex.search(site_crawl.path(u)[len(base):])]
+    if matches:
+        return max(matches, key=lambda u: (len(site_crawl.responses[u].body), u))
     listing = "\n  ".join(site_crawl.path(u) for u in site_crawl.html_pages())
     pytest.fail(f"no {what} page (path matching {pattern!r}) is reachable from the home page; pages:\n  {listing}")
 
@@ -72,9 +72,9 @@ def sample_pages(site_crawl, site_server) -> dict[str, str]:
     """One URL of each kind of page, found by crawling from the home page."""
     return {
         "home": site_server.base_url,
-        "trial": _first_page(site_crawl, r"^trials?/[^/]+/(index\.html)?$", "trial"),
-        "drug": _first_page(site_crawl, r"^drugs?/[^/]+/(index\.html)?$", "drug"),
-        "phase": _first_page(site_crawl, r"^phases?/[^/]+/(index\.html)?$", "phase"),
+        "trial": _richest_page(site_crawl, r"^trials?/[^/]+(/|/index\.html|\.html)$", "trial"),
+        "drug": _richest_page(site_crawl, r"^drugs?/[^/]+(/|/index\.html|\.html)$", "drug"),
+        "phase": _richest_page(site_crawl, r"^phases?/[^/]+(/|/index\.html|\.html)$", "phase"),
     }
 
 

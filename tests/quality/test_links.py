@@ -37,6 +37,20 @@ def test_every_internal_link_resolves(site_crawl):
     )
 
 
+def test_every_built_page_is_reachable_from_the_home_page(site_crawl, built_site):
+    reached = {site_crawl.path(url) for url in site_crawl.html_pages()}
+    base = site_crawl.server.base_path
+    orphans = []
+    for path in sorted(built_site.rglob("*.html")):
+        rel = path.relative_to(built_site).as_posix()
+        if rel == "404.html":
+            continue
+        url_path = base + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+        if url_path not in reached:
+            orphans.append(url_path)
+    assert not orphans, "built page(s) no link leads to from the home page:" + _listing(orphans)
+
+
 def test_every_fragment_link_targets_an_existing_id(site_crawl):
     missing = []
     for link in site_crawl.links:
