@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -55,8 +56,9 @@ def unescape_markdown(text: str) -> str:
 
 
 def tidy(text: str) -> str:
-    """One field value: punctuation normalized, escapes undone, outer whitespace gone."""
-    return unescape_markdown(normalize_punctuation(text)).strip()
+    """One field value: punctuation normalized, HTML entities and Markdown escapes undone (scraped
+    pages carry both), outer whitespace gone."""
+    return unescape_markdown(html.unescape(normalize_punctuation(text))).strip()
 
 
 def paragraphs_to_markdown(lines: list[str], line_per_paragraph: bool = False) -> str | None:
