@@ -1,0 +1,92 @@
+"""One mechanism for every way of grouping trials: drugs, conditions, phases and statuses.
+
+A taxonomy says how to read its terms off a trial and in which order to list them; `classify`
+does the rest. Each term gets a URL-safe slug; names that differ only in case or punctuation
+share a slug and so are one term. A trial with no term is grouped under "Not stated", listed
+last, so every trial can be found from every index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from ..model import PHASES, STATUSES, Trial
+from .urls import taxonomy_route, term_route
+
+NOT_STATED = "Not stated"
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    key: str  # URL segment and data- attribute name
+    title: str  # "Drugs"
+    singular: str  # "Drug"
+    terms_of: Callable[[Trial], list[str]]
+    order: tuple[str, ...] = ()  # a fixed vocabulary order; otherwise alphabetical
+    detail_label: str | None = None  # a fact shown beside each term in its index, e.g. "Class"
+
+    @property
+    def route(self) -> str:
+        return taxonomy_route(self.key)
+
+
+@dataclass(frozen=True)
+class Term:
+    name: str
+    slug: str
+    route: str
+    trial_slugs: tuple[str, ...]
+
+
+def _one(value: str | None) -> list[str]:
+    return [value] if value is not None else []
+
+
+DRUGS = Taxonomy("drugs", "Drugs", "Drug", lambda trial: trial.drugs, detail_label="Class")
+CONDITIONS = Taxonomy("conditions", "Conditions", "Condition", lambda trial: trial.conditions)
+PHASES_TAXONOMY = Taxonomy("phases", "Phases", "Phase", lambda trial: _one(trial.phase), PHASES)
+STATUSES_TAXONOMY = Taxonomy("statuses", "Statuses", "Status", lambda trial: _one(trial.status), STATUSES)
+TAXONOMIES = (DRUGS, CONDITIONS, PHASES_TAXONOMY, STATUSES_TAXONOMY)
+
+
+def slugify(name: str) -> str:
+    """Lowercase ASCII words joined by '-'; names with no Latin letters get a short hash."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug or "term-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+
+
+def classify(taxonomy: Taxonomy, trials: Mapping[str, Trial]) -> list[Term]:
+    """Every term used by `trials`, in the taxonomy's order, with the trials that have it."""
+    members: dict[str, list[str]] = {}
+    spellings: dict[str, Counter[str]] = {}
+    for trial_slug in sorted(trials):
+        names = taxonomy.terms_of(trials[trial_slug]) or [NOT_STATED]
+        for name in names:
+            slug = slugify(name)
+            spellings.setdefault(slug, Counter())[name] += 1
+            if trial_slug not in members.setdefault(slug, []):
+                members[slug].append(trial_slug)
+    terms = [
+        Term(_usual_spelling(spellings[slug]), slug, term_route(taxonomy.key, slug), tuple(members[slug]))
+        for slug in members
+    ]
+    return sorted(terms, key=lambda term: _sort_key(taxonomy, term.name))
+
+
+def _usual_spelling(counts: Counter[str]) -> str:
+    return min(counts, key=lambda name: (-counts[name], name))
+
+
+def _sort_key(taxonomy: Taxonomy, name: str) -> tuple[int, int, str, str]:
+    """Vocabulary order first, then alphabetical, then "Not stated"."""
+    if name == NOT_STATED:
+        return (2, 0, "", "")
+    if name in taxonomy.order:
+        return (0, taxonomy.order.index(name), "", "")
+    return (1, 0, name.casefold(), name)
