@@ -10,6 +10,7 @@ from pathlib import Path
 from .content import InvalidContent, load_content, schema_path
 from .errors import TrialsiteError
 from .model import DrugVocabulary, Trial
+from .render import CONFIG_FILE, build_site, load_config
 from .sync import sync
 
 SCHEMAS = {"trial": Trial, "drugs": DrugVocabulary}
@@ -28,7 +29,9 @@ def main(root: Path, argv: list[str] | None = None) -> int:
 
 def _parser(root: Path) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="Build the trial catalogue.")
-    parser.set_defaults(run=_run_default, seeds=root / "seeds", content=root / "content")
+    parser.set_defaults(
+        run=_run_default, seeds=root / "seeds", content=root / "content", out=root / "site", base_url=None
+    )
     commands = parser.add_subparsers(title="commands")
 
     extract = commands.add_parser("extract", help="extract new seeds into content/ YAML")
@@ -41,14 +44,25 @@ def _parser(root: Path) -> argparse.ArgumentParser:
     check.add_argument("--content", type=Path, default=root / "content")
     check.set_defaults(run=_run_check)
 
+    build = commands.add_parser("build", help="render content/ into the static site")
+    build.add_argument("--content", type=Path, default=root / "content")
+    build.add_argument("--out", type=Path, default=root / "site", help="output directory (default: site/)")
+    build.add_argument("--base-url", help=f"override {CONFIG_FILE}'s base_url, e.g. https://user.github.io/repo/")
+    build.set_defaults(run=_run_build)
+
     schema = commands.add_parser("schema", help="write the JSON Schemas to schema/")
     schema.set_defaults(run=_run_schema)
     return parser
 
 
 def _run_default(args: argparse.Namespace, root: Path) -> int:
+    """Extract new seeds, then build. If extract itself crashes (it raises) nothing is built; a
+    seed that failed does not stop the build, since the rest of the catalogue is still worth
+    publishing, but the run still ends non-zero so the failure is not missed."""
     args.force = False
-    return _run_extract(args, root)
+    extracted = _run_extract(args, root)
+    built = _run_build(args, root)
+    return extracted or built
 
 
 def _run_extract(args: argparse.Namespace, root: Path) -> int:
@@ -64,6 +78,21 @@ def _run_check(args: argparse.Namespace, root: Path) -> int:
     _print_problems(content.problems)
     print(f"check: {len(content.trials)} trials valid, {len(content.problems)} problems")
     return 1 if content.problems else 0
+
+
+def _run_build(args: argparse.Namespace, root: Path) -> int:
+    try:
+        config = load_config(root / CONFIG_FILE, args.base_url)
+        result = build_site(args.content, args.out, config)
+    except InvalidContent as exc:
+        _print_problems(exc.problems)
+    except TrialsiteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    else:
+        print(f"build: {result.trials} trials, {result.files} files written to {result.out_dir}")
+        return 0
+    print(f"build: failed; {args.out} was left as it was", file=sys.stderr)
+    return 1
 
 
 def _print_problems(problems: list[TrialsiteError]) -> None:
