@@ -1,0 +1,180 @@
+"""The small pure pieces of rendering, one behaviour each."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from trialsite.errors import BuildError
+from trialsite.model import PHASES, StatedDate, Trial, blank
+from trialsite.render.config import normalize_base_url
+from trialsite.render.jsonld import script_json
+from trialsite.render.markdown import shorten, to_html, to_plain_text
+from trialsite.render.taxonomy import CONDITIONS, PHASES_TAXONOMY, classify, slugify
+from trialsite.render.trialview import age_range, criterion, stated_day
+from trialsite.render.urls import Urls, output_path
+
+
+def trial(**fields) -> Trial:
+    record = blank(Trial) | {
+        "title": "T",
+        "source": {"file": "x.txt", "sha256": "0" * 64, "layout": "unknown"},
+    }
+    return Trial.model_validate(record | fields)
+
+
+# URLs
+
+
+def test_links_are_root_relative_under_the_base_path():
+    urls = Urls("https://user.github.io/repo/")
+    assert urls.path("trials/x/") == "/repo/trials/x/"
+    assert urls.path("") == "/repo/"
+
+
+def test_absolute_urls_add_scheme_and_host():
+    assert Urls("https://user.github.io/repo/").absolute("feed.xml") == "https://user.github.io/repo/feed.xml"
+
+
+def test_absolute_urls_stay_root_relative_when_the_base_names_no_host():
+    assert Urls("/").absolute("trials/x/") == "/trials/x/"
+
+
+def test_pretty_urls_are_served_by_an_index_file():
+    assert output_path("") == "index.html"
+    assert output_path("trials/x/") == "trials/x/index.html"
+    assert output_path("feed.xml") == "feed.xml"
+
+
+@pytest.mark.parametrize(
+    ("given", "normalized"),
+    [
+        ("/", "/"),
+        ("", "/"),
+        ("/repo", "/repo/"),
+        ("https://user.github.io/repo", "https://user.github.io/repo/"),
+        ("https://example.org", "https://example.org/"),
+    ],
+)
+def test_base_url_is_normalized_to_end_with_a_slash(given, normalized):
+    assert normalize_base_url("site.toml", given) == normalized
+
+
+@pytest.mark.parametrize(
+    "given", ["repo/", "ftp://example.org/", "https://example.org/?q=1", "//example.org/"]
+)
+def test_base_url_that_is_not_a_site_root_is_refused(given):
+    with pytest.raises(BuildError):
+        normalize_base_url("site.toml", given)
+
+
+# Taxonomies
+
+
+def test_phases_follow_the_model_order_and_not_stated_comes_last():
+    trials = {
+        "a": trial(phase="Phase 3"),
+        "b": trial(phase=None),
+        "c": trial(phase="Phase 1"),
+        "d": trial(phase="Phase 1/2"),
+    }
+    names = [term.name for term in classify(PHASES_TAXONOMY, trials)]
+    assert names == sorted(names[:-1], key=PHASES.index) + ["Not stated"]
+
+
+def test_terms_differing_only_in_case_are_one_term():
+    trials = {
+        "a": trial(conditions=["Cholangiocarcinoma"]),
+        "b": trial(conditions=["cholangiocarcinoma"]),
+        "c": trial(conditions=["Cholangiocarcinoma"]),
+    }
+    [term] = classify(CONDITIONS, trials)
+    assert (term.name, term.slug, term.trial_slugs) == (
+        "Cholangiocarcinoma",
+        "cholangiocarcinoma",
+        ("a", "b", "c"),
+    )
+
+
+def test_free_text_terms_are_alphabetical():
+    trials = {"a": trial(conditions=["biliary cancer", "Ampullary Cancer", "Cholangiocarcinoma"])}
+    assert [term.name for term in classify(CONDITIONS, trials)] == [
+        "Ampullary Cancer",
+        "biliary cancer",
+        "Cholangiocarcinoma",
+    ]
+
+
+def test_slugs_are_ascii_and_names_without_latin_letters_still_get_one():
+    assert slugify("Phase 1/2") == "phase-1-2"
+    assert slugify("Active, not recruiting") == "active-not-recruiting"
+    assert slugify("Café Über") == "cafe-uber"
+    assert slugify("胆管癌").startswith("term-") and slugify("胆管癌") != slugify("肝癌")
+
+
+# Trial details
+
+
+def test_criterion_lines_after_the_first_are_sub_items():
+    item = criterion("Any of these\nheart failure\nangina")
+    assert (item.text, item.subitems, item.numbered) == ("Any of these", ("heart failure", "angina"), False)
+
+
+def test_numbered_sub_items_become_an_ordered_list_without_their_numbers():
+    item = criterion("All of\n1. neutrophils\n2) platelets")
+    assert (item.subitems, item.numbered) == (("neutrophils", "platelets"), True)
+
+
+def test_a_one_line_criterion_has_no_sub_items():
+    assert criterion("Signed consent").subitems == ()
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "said"),
+    [
+        ("18 Years", "80 Years", "18 years to 80 years"),
+        ("18 Years", None, "18 years or older"),
+        (None, "6 Months", "up to 6 months"),
+        (None, None, None),
+    ],
+)
+def test_age_range_is_said_in_words(low, high, said):
+    assert age_range(low, high) == said
+
+
+def test_a_date_that_is_not_a_real_day_is_shown_without_a_time_element():
+    assert stated_day(StatedDate(label="Launched", date="2024-02-31")).iso is None
+    assert stated_day(StatedDate(label="Launched", date="2024-02-29")).text == "29 February 2024"
+
+
+# Markdown and JSON-LD
+
+
+def test_markdown_raw_html_is_escaped_and_script_links_dropped():
+    html = to_html("<b>x</b> [a](javascript:alert(1)) [b](https://example.org)")
+    assert "&lt;b&gt;x&lt;/b&gt;" in html
+    assert 'href="javascript' not in html
+    assert '<a href="https://example.org">b</a>' in html
+
+
+def test_markdown_images_do_not_load_from_other_hosts():
+    assert "<img" not in to_html("![chart](https://tracker.example/pixel.png)")
+
+
+def test_markdown_headings_start_below_the_page_sections():
+    assert to_html("# Aims\n\n## Detail").startswith("<h3>Aims</h3>\n<h4>Detail</h4>")
+
+
+def test_plain_text_drops_markup_and_joins_lines():
+    assert to_plain_text("A **bold**\nclaim.\n\n- item `x`") == "A bold claim. item x"
+
+
+def test_shorten_cuts_at_a_word():
+    assert shorten("one two three four", 12) == "one two…"
+
+
+def test_json_for_a_script_element_escapes_angle_brackets_and_ampersands():
+    text = script_json({"name": "</script><!-- & -->"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"name": "</script><!-- & -->"}
