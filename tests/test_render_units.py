@@ -6,14 +6,18 @@ import json
 
 import pytest
 
+from trialsite.content import Content
 from trialsite.errors import BuildError
 from trialsite.model import PHASES, StatedDate, Trial, blank
-from trialsite.render.config import normalize_base_url
+from trialsite.render.config import SiteConfig, normalize_base_url
 from trialsite.render.jsonld import script_json
 from trialsite.render.markdown import shorten, to_html, to_plain_text
+from trialsite.render.pages import site_pages, trial_views
 from trialsite.render.taxonomy import CONDITIONS, PHASES_TAXONOMY, classify, slugify
 from trialsite.render.trialview import age_range, criterion, stated_day
 from trialsite.render.urls import Urls, output_path
+
+CONFIG = SiteConfig(title="Test", description="Testing.", base_url="/")
 
 
 def trial(**fields) -> Trial:
@@ -178,3 +182,13 @@ def test_json_for_a_script_element_escapes_angle_brackets_and_ampersands():
     text = script_json({"name": "</script><!-- & -->"})
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text) == {"name": "</script><!-- & -->"}
+
+
+# Pages
+
+
+def test_trials_with_the_same_title_still_get_unique_page_titles():
+    content = Content(trials={"a": trial(title="Same"), "b": trial(title="same")})
+    titles = {page.route: page.title for page in site_pages(content, trial_views(content), CONFIG, Urls("/"))}
+    assert titles["trials/a/"] == "Same (a) — Test"
+    assert titles["trials/b/"] == "same (b) — Test"

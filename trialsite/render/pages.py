@@ -5,6 +5,7 @@ Pure: no files are read or written here. `site.py` renders these with Jinja and 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,7 +61,11 @@ def site_pages(content: Content, views: list[TrialView], config: SiteConfig, url
     drug_classes = drug_class_table(content)
     terms = {taxonomy.key: classify(taxonomy, content.trials) for taxonomy in TAXONOMIES}
     pages = [_home(views, terms, config), _not_found(config)]
-    pages += [_trial_page(view, config, urls, drug_classes) for view in views]
+    shared = _shared_titles(views)
+    pages += [
+        _trial_page(view, view.record.title.casefold() in shared, config, urls, drug_classes)
+        for view in views
+    ]
     details = {DRUGS.key: drug_classes}
     for taxonomy in TAXONOMIES:
         summaries = [
@@ -105,8 +110,18 @@ def _not_found(config: SiteConfig) -> Page:
     )
 
 
-def _trial_page(view: TrialView, config: SiteConfig, urls: Urls, drug_classes: dict[str, str]) -> Page:
+def _shared_titles(views: list[TrialView]) -> set[str]:
+    """Titles (case-folded) that more than one trial has, e.g. two sources for one study."""
+    counts = Counter(view.record.title.casefold() for view in views)
+    return {title for title, count in counts.items() if count > 1}
+
+
+def _trial_page(
+    view: TrialView, title_shared: bool, config: SiteConfig, urls: Urls, drug_classes: dict[str, str]
+) -> Page:
     record = view.record
+    # Every page needs its own <title>; the file name tells two trials of the same title apart.
+    name = f"{record.title} ({view.slug})" if title_shared else record.title
     classes = {
         name: drug_classes[name.casefold()] for name in record.drugs if name.casefold() in drug_classes
     }
@@ -118,7 +133,7 @@ def _trial_page(view: TrialView, config: SiteConfig, urls: Urls, drug_classes: d
     description = (
         view.plain_summary or f"Phase, status, eligibility and outcomes of the trial “{record.title}”."
     )
-    return Page(view.route, "trial.html", _title(record.title, config), shorten(description), "", context)
+    return Page(view.route, "trial.html", _title(name, config), shorten(description), "", context)
 
 
 def _taxonomy_page(taxonomy: Taxonomy, summaries: list[TermSummary], config: SiteConfig) -> Page:
