@@ -13,7 +13,7 @@ import pytest
 from trialsite.cli import main
 from trialsite.errors import BuildError
 from trialsite.render import SiteConfig, build_site
-from trialsite.render.site import TEMPLATES_DIR
+from trialsite.render.engine import TEMPLATES_DIR
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "render" / "content"

@@ -6,15 +6,14 @@ import json
 
 import pytest
 
-from trialsite.content import Content
 from trialsite.errors import BuildError
 from trialsite.model import PHASES, StatedDate, Trial, blank
 from trialsite.render.config import SiteConfig, normalize_base_url
 from trialsite.render.jsonld import script_json
 from trialsite.render.markdown import shorten, to_html, to_plain_text
-from trialsite.render.pages import site_pages, trial_views
+from trialsite.render.listing import age_range, listing_of
 from trialsite.render.taxonomy import CONDITIONS, PHASES_TAXONOMY, classify, slugify
-from trialsite.render.trialview import age_range, criterion, stated_day
+from trialsite.render.trialview import criterion, stated_day
 from trialsite.render.urls import Urls, output_path
 
 CONFIG = SiteConfig(title="Test", description="Testing.", base_url="/")
@@ -26,6 +25,10 @@ def trial(**fields) -> Trial:
         "source": {"file": "x.txt", "sha256": "0" * 64, "layout": "unknown"},
     }
     return Trial.model_validate(record | fields)
+
+
+def listings(trials: dict[str, Trial]):
+    return [listing_of(slug, record) for slug, record in trials.items()]
 
 
 # URLs
@@ -83,7 +86,7 @@ def test_phases_follow_the_model_order_and_not_stated_comes_last():
         "c": trial(phase="Phase 1"),
         "d": trial(phase="Phase 1/2"),
     }
-    names = [term.name for term in classify(PHASES_TAXONOMY, trials)]
+    names = [term.name for term in classify(PHASES_TAXONOMY, listings(trials))]
     assert names == sorted(names[:-1], key=PHASES.index) + ["Not stated"]
 
 
@@ -93,7 +96,7 @@ def test_terms_differing_only_in_case_are_one_term():
         "b": trial(conditions=["cholangiocarcinoma"]),
         "c": trial(conditions=["Cholangiocarcinoma"]),
     }
-    [term] = classify(CONDITIONS, trials)
+    [term] = classify(CONDITIONS, listings(trials))
     assert (term.name, term.slug, term.trial_slugs) == (
         "Cholangiocarcinoma",
         "cholangiocarcinoma",
@@ -103,7 +106,7 @@ def test_terms_differing_only_in_case_are_one_term():
 
 def test_free_text_terms_are_alphabetical():
     trials = {"a": trial(conditions=["biliary cancer", "Ampullary Cancer", "Cholangiocarcinoma"])}
-    assert [term.name for term in classify(CONDITIONS, trials)] == [
+    assert [term.name for term in classify(CONDITIONS, listings(trials))] == [
         "Ampullary Cancer",
         "biliary cancer",
         "Cholangiocarcinoma",
@@ -182,13 +185,3 @@ def test_json_for_a_script_element_escapes_angle_brackets_and_ampersands():
     text = script_json({"name": "</script><!-- & -->"})
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text) == {"name": "</script><!-- & -->"}
-
-
-# Pages
-
-
-def test_trials_with_the_same_title_still_get_unique_page_titles():
-    content = Content(trials={"a": trial(title="Same"), "b": trial(title="same")})
-    titles = {page.route: page.title for page in site_pages(content, trial_views(content), CONFIG, Urls("/"))}
-    assert titles["trials/a/"] == "Same (a) — Test"
-    assert titles["trials/b/"] == "same (b) — Test"

@@ -10,7 +10,8 @@ from pathlib import Path
 from .content import InvalidContent, load_content, schema_path
 from .errors import TrialsiteError
 from .model import DrugVocabulary, Trial
-from .render import CONFIG_FILE, build_site, load_config
+from .render import CONFIG_FILE, BuildResult, build_site, load_config
+from .render.engine import PAGES_LIMIT, PAGES_WARNING, site_size
 from .sync import sync
 
 SCHEMAS = {"trial": Trial, "drugs": DrugVocabulary}
@@ -30,7 +31,7 @@ def main(root: Path, argv: list[str] | None = None) -> int:
 def _parser(root: Path) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="Build the trial catalogue.")
     parser.set_defaults(
-        run=_run_default, seeds=root / "seeds", content=root / "content", out=root / "site", base_url=None
+        run=_run_default, seeds=root / "seeds", content=root / "content", out=root / "site", base_url=None, clean=False
     )
     commands = parser.add_subparsers(title="commands")
 
@@ -48,6 +49,7 @@ def _parser(root: Path) -> argparse.ArgumentParser:
     build.add_argument("--content", type=Path, default=root / "content")
     build.add_argument("--out", type=Path, default=root / "site", help="output directory (default: site/)")
     build.add_argument("--base-url", help=f"override {CONFIG_FILE}'s base_url, e.g. https://user.github.io/repo/")
+    build.add_argument("--clean", action="store_true", help="ignore what earlier builds left: a full build")
     build.set_defaults(run=_run_build)
 
     schema = commands.add_parser("schema", help="write the JSON Schemas to schema/")
@@ -83,16 +85,29 @@ def _run_check(args: argparse.Namespace, root: Path) -> int:
 def _run_build(args: argparse.Namespace, root: Path) -> int:
     try:
         config = load_config(root / CONFIG_FILE, args.base_url)
-        result = build_site(args.content, args.out, config)
+        result = build_site(args.content, args.out, config, clean=args.clean)
     except InvalidContent as exc:
         _print_problems(exc.problems)
     except TrialsiteError as exc:
         print(f"error: {exc}", file=sys.stderr)
     else:
-        print(f"build: {result.trials} trials, {result.files} files written to {result.out_dir}")
+        _print_build_summary(result)
         return 0
     print(f"build: failed; {args.out} was left as it was", file=sys.stderr)
     return 1
+
+
+def _print_build_summary(result: BuildResult) -> None:
+    size = site_size(result.out_dir)
+    print(
+        f"build: {result.trials} trials, {result.files} files ({len(result.written)} written, "
+        f"{len(result.removed)} removed) in {result.seconds:.2f} s; {size / 1e6:.1f} MB in {result.out_dir}"
+    )
+    if size > PAGES_WARNING:
+        print(
+            f"warning: the site is {size / 1e6:.0f} MB; GitHub Pages refuses sites over {PAGES_LIMIT / 1e6:.0f} MB",
+            file=sys.stderr,
+        )
 
 
 def _print_problems(problems: list[TrialsiteError]) -> None:

@@ -10,27 +10,49 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 from ..model import Trial, blank
 from .urls import Urls, trial_route
 
 LIST_SEPARATOR = "; "
+JSON_ROUTE = "trials.json"
+CSV_ROUTE = "trials.csv"
 
 
-def trials_json(trials: Mapping[str, Trial], urls: Urls) -> bytes:
-    records = [_record(slug, trials[slug], urls) for slug in sorted(trials)]
-    return (json.dumps(records, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+def export_rows(slug: str, trial: Trial, urls: Urls) -> tuple[bytes, bytes]:
+    """One trial's record in each export: a JSON object on one line, and a CSV row. Rows are
+    made when a trial is rendered and kept, so an export is written by streaming them out."""
+    record = _record(slug, trial, urls)
+    json_row = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    flat = _flatten(record)
+    return json_row, _csv_line([flat[column] for column in csv_header()])
 
 
-def trials_csv(trials: Mapping[str, Trial], urls: Urls) -> bytes:
-    header = list(_flatten({"slug": None, "url": None, **blank(Trial)}))
-    rows = [_flatten(_record(slug, trials[slug], urls)) for slug in sorted(trials)]
+def trials_json(rows: Iterable[bytes]) -> Iterator[bytes]:
+    """A JSON array, one trial a line, in slug order."""
+    separator = b"[\n"
+    for row in rows:
+        yield separator + row
+        separator = b",\n"
+    yield b"[]\n" if separator == b"[\n" else b"\n]\n"
+
+
+def trials_csv(rows: Iterable[bytes]) -> Iterator[bytes]:
+    yield _csv_line(csv_header())
+    yield from rows
+
+
+@lru_cache(maxsize=1)
+def csv_header() -> tuple[str, ...]:
+    return tuple(_flatten({"slug": None, "url": None, **blank(Trial)}))
+
+
+def _csv_line(cells: Iterable[str]) -> bytes:
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([row[column] for column in header] for row in rows)
+    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
     return buffer.getvalue().encode("utf-8")
 
 

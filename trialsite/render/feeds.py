@@ -10,12 +10,17 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 
+from collections.abc import Callable, Iterable
+
 from .config import SiteConfig
-from .trialview import TrialView
+from .listing import Listing
 from .urls import Urls
 
 FEED_ROUTE = "feed.xml"
 SITEMAP_ROUTE = "sitemap.xml"
+ROBOTS_ROUTE = "robots.txt"
+# A feed says what is new; readers poll it often, so it stays small whatever the catalogue's size.
+FEED_ENTRIES = 50
 # When content states no date at all: fixed, so the feed does not change from build to build.
 EPOCH = "1970-01-01"
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -24,34 +29,42 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def atom_feed(views: list[TrialView], config: SiteConfig, urls: Urls) -> bytes:
-    """One entry per trial, newest stated date first; ids are stable URNs derived from URLs."""
-    ordered = sorted(views, key=lambda view: (_updated(view), view.slug), reverse=True)
+def atom_feed_plan(
+    listings: list[Listing], config: SiteConfig, urls: Urls
+) -> tuple[str, Callable[[], Iterable[bytes]]]:
+    """The feed's key (it changes when an entry does) and a function that writes it."""
+    newest = sorted(listings, key=lambda listing: (_updated(listing), listing.slug), reverse=True)[:FEED_ENTRIES]
+    key = repr((config, [listing.digest for listing in newest]))
+    return key, lambda: [atom_feed(newest, config, urls)]
+
+
+def atom_feed(entries: list[Listing], config: SiteConfig, urls: Urls) -> bytes:
+    """The newest trials first; ids are stable URNs derived from the trials' URLs."""
     feed = ET.Element("feed", xmlns=ATOM_NS)
     _text(feed, "title", config.title)
     _text(feed, "subtitle", config.description)
     _text(feed, "id", _urn(urls.absolute("")))
-    _text(feed, "updated", max(map(_updated, views), default=_timestamp(EPOCH)))
+    _text(feed, "updated", max(map(_updated, entries), default=_timestamp(EPOCH)))
     ET.SubElement(feed, "link", rel="self", href=urls.absolute(FEED_ROUTE))
     ET.SubElement(feed, "link", rel="alternate", type="text/html", href=urls.absolute(""))
     _text(ET.SubElement(feed, "author"), "name", config.title)
-    for view in ordered:
-        _entry(feed, view, urls)
+    for listing in entries:
+        _entry(feed, listing, urls)
     return _document(feed)
 
 
-def _entry(feed: ET.Element, view: TrialView, urls: Urls) -> None:
+def _entry(feed: ET.Element, listing: Listing, urls: Urls) -> None:
     entry = ET.SubElement(feed, "entry")
-    _text(entry, "title", view.record.title)
-    _text(entry, "id", _urn(urls.absolute(view.route)))
-    _text(entry, "updated", _updated(view))
-    ET.SubElement(entry, "link", rel="alternate", type="text/html", href=urls.absolute(view.route))
-    if view.summary_html is not None:
-        _text(entry, "summary", str(view.summary_html)).set("type", "html")
+    _text(entry, "title", listing.title)
+    _text(entry, "id", _urn(urls.absolute(listing.route)))
+    _text(entry, "updated", _updated(listing))
+    ET.SubElement(entry, "link", rel="alternate", type="text/html", href=urls.absolute(listing.route))
+    if listing.blurb is not None:
+        _text(entry, "summary", listing.blurb)
 
 
-def _updated(view: TrialView) -> str:
-    return _timestamp(view.latest_date or EPOCH)
+def _updated(listing: Listing) -> str:
+    return _timestamp(listing.latest_date or EPOCH)
 
 
 def _timestamp(day: str) -> str:

@@ -1,35 +1,33 @@
-"""Content -> pages: what each page of the site is, and the data its template lays out.
+"""What each page of the site is, and the data its template lays out. Pure: nothing is read or
+written here; `engine.py` renders pages with Jinja and writes them.
 
-Pure: no files are read or written here. `site.py` renders these with Jinja and writes them.
+Every index page comes as a `PagePlan`: its route, a key that changes exactly when anything the
+page shows changes, and a function that builds its context. That key is the dependency map from
+content to pages: after an edit, only pages whose key changed are rendered again.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..content import Content
 from . import jsonld
 from .config import SiteConfig
+from .listing import Link, Listing
 from .markdown import shorten
-from .taxonomy import (
-    CONDITIONS,
-    DRUGS,
-    NOT_STATED,
-    PHASES_TAXONOMY,
-    STATUSES_TAXONOMY,
-    TAXONOMIES,
-    Taxonomy,
-    Term,
-    classify,
-)
-from .trialview import Link, TrialView, trial_view
-from .urls import Urls
+from .taxonomy import CONDITIONS, DRUGS, NOT_STATED, PHASES_TAXONOMY, STATUSES_TAXONOMY, TAXONOMIES, Taxonomy, Term, classify
+from .trialview import TrialView
+from .urls import Urls, page_route
 
 NOT_FOUND_ROUTE = "404.html"
 HOME_FILTERS = (PHASES_TAXONOMY, STATUSES_TAXONOMY, DRUGS)
 HOME = Link("Trials", "")
+# Long lists are split so that no page grows with the catalogue.
+PAGE_SIZE = 100
+# The home page's filter chips: every phase and status, but only the most used drugs.
+MAX_CHIPS = 24
 
 
 @dataclass(frozen=True)
@@ -44,6 +42,14 @@ class Page:
 
 
 @dataclass(frozen=True)
+class PagePlan:
+    route: str
+    key: str
+    make: Callable[[], Page]
+    indexable: bool = True
+
+
+@dataclass(frozen=True)
 class TermSummary:
     """A term as its index lists it, with the taxonomy's detail (a drug's class), if it has one."""
 
@@ -51,116 +57,137 @@ class TermSummary:
     detail: str | None
 
 
-def trial_views(content: Content) -> list[TrialView]:
-    """Every trial, in the order the catalogue lists them: by title."""
-    views = [trial_view(slug, trial) for slug, trial in content.trials.items()]
-    return sorted(views, key=lambda view: (view.record.title.casefold(), view.slug))
+@dataclass(frozen=True)
+class Pagination:
+    number: int  # 1-based
+    routes: tuple[str, ...]  # the route of every page of the list
+
+    @property
+    def previous(self) -> str | None:
+        return self.routes[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.routes[self.number] if self.number < len(self.routes) else None
 
 
-def site_pages(content: Content, views: list[TrialView], config: SiteConfig, urls: Urls) -> list[Page]:
-    drug_classes = drug_class_table(content)
-    terms = {taxonomy.key: classify(taxonomy, content.trials) for taxonomy in TAXONOMIES}
-    pages = [_home(views, terms, config), _not_found(config)]
-    shared = _shared_titles(views)
-    pages += [
-        _trial_page(view, view.record.title.casefold() in shared, config, urls, drug_classes)
-        for view in views
-    ]
-    details = {DRUGS.key: drug_classes}
+def plan_key(*parts: Any) -> str:
+    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
+
+
+def sort_listings(listings: Sequence[Listing]) -> list[Listing]:
+    """The order every list of trials uses: by title."""
+    return sorted(listings, key=lambda listing: (listing.title.casefold(), listing.slug))
+
+
+def index_plans(listings: list[Listing], drug_classes: dict[str, str], config: SiteConfig) -> list[PagePlan]:
+    """Plans of every page that lists trials: home, taxonomy and term pages, and the 404 page.
+    `listings` must be in `sort_listings` order."""
+    terms = {taxonomy.key: classify(taxonomy, listings) for taxonomy in TAXONOMIES}
+    plans = home_plans(listings, terms, config) + [_not_found_plan(config)]
+    by_slug = {listing.slug: listing for listing in listings}
     for taxonomy in TAXONOMIES:
-        summaries = [
-            TermSummary(term, _detail(term, details.get(taxonomy.key))) for term in terms[taxonomy.key]
-        ]
-        pages.append(_taxonomy_page(taxonomy, summaries, config))
-        pages += [_term_page(taxonomy, summary, views, config) for summary in summaries]
-    return pages
+        details = drug_classes if taxonomy is DRUGS else None
+        summaries = [TermSummary(term, details.get(term.name.casefold()) if details else None) for term in terms[taxonomy.key]]
+        plans.append(_taxonomy_plan(taxonomy, summaries, config))
+        for summary in summaries:
+            members = sort_listings([by_slug[slug] for slug in summary.term.trial_slugs])
+            plans += _term_plans(taxonomy, summary, members, config)
+    return plans
 
 
-def drug_class_table(content: Content) -> dict[str, str]:
-    """Drug class by case-folded canonical name, from the editors' vocabulary."""
-    drugs = content.vocabulary.drugs if content.vocabulary else []
-    return {drug.name.casefold(): drug.drug_class for drug in drugs if drug.drug_class}
+def home_plans(listings: list[Listing], terms: dict[str, list[Term]], config: SiteConfig) -> list[PagePlan]:
+    filters = [(taxonomy, _chips(taxonomy, terms[taxonomy.key])) for taxonomy in HOME_FILTERS]
+    counts = [(taxonomy, _stated(terms[taxonomy.key])) for taxonomy in (DRUGS, CONDITIONS)]
+    shared = {"filters": filters, "counts": counts, "total": len(listings)}
+    shared_key = plan_key(
+        [(tax.key, [(t.name, len(t.trial_slugs)) for t in chips]) for tax, chips in filters], counts, len(listings)
+    )
+
+    def make(route: str, rows: list[Listing], pagination: Pagination) -> Page:
+        title = config.title if pagination.number == 1 else f"{config.title}, page {pagination.number}"
+        context = {"trials": rows, "pagination": pagination, **shared}
+        return Page(route, "home.html", title, config.description, "", context)
+
+    return _paginated("", listings, shared_key, make)
 
 
-def _detail(term: Term, details: dict[str, str] | None) -> str | None:
-    return details.get(term.name.casefold()) if details is not None else None
+def _chips(taxonomy: Taxonomy, terms: list[Term]) -> list[Term]:
+    if len(terms) <= MAX_CHIPS:
+        return terms
+    return sorted(terms, key=lambda term: (-len(term.trial_slugs), term.name.casefold()))[:MAX_CHIPS]
 
 
-def _title(name: str, config: SiteConfig) -> str:
-    return f"{name} — {config.title}"
-
-
-def _home(views: list[TrialView], terms: dict[str, list[Term]], config: SiteConfig) -> Page:
-    context = {
-        "trials": views,
-        "filters": [(taxonomy, terms[taxonomy.key]) for taxonomy in HOME_FILTERS],
-        "counts": [(taxonomy, _stated(terms[taxonomy.key])) for taxonomy in (DRUGS, CONDITIONS)],
-    }
-    return Page("", "home.html", config.title, config.description, "", context)
+def _paginated(
+    base: str, rows: list[Listing], key: str, make: Callable[[str, list[Listing], Pagination], Page]
+) -> list[PagePlan]:
+    """One plan per PAGE_SIZE rows; a page's key covers its own rows and the page count."""
+    chunks = [rows[i : i + PAGE_SIZE] for i in range(0, len(rows), PAGE_SIZE)] or [[]]
+    routes = tuple(page_route(base, n) for n in range(1, len(chunks) + 1))
+    plans = []
+    for number, chunk in enumerate(chunks, start=1):
+        pagination = Pagination(number, routes)
+        route = routes[number - 1]
+        page_key = plan_key(key, route, len(routes), [row.digest for row in chunk])
+        plans.append(PagePlan(route, page_key, lambda r=route, c=chunk, p=pagination: make(r, c, p)))
+    return plans
 
 
 def _stated(terms: list[Term]) -> int:
     return sum(1 for term in terms if term.name != NOT_STATED)
 
 
-def _not_found(config: SiteConfig) -> Page:
+def _title(name: str, config: SiteConfig) -> str:
+    return f"{name} — {config.title}"
+
+
+def _not_found_plan(config: SiteConfig) -> PagePlan:
     description = "The page you asked for is not in the catalogue."
-    return Page(
-        NOT_FOUND_ROUTE, "404.html", _title("Page not found", config), description, "", indexable=False
-    )
+    page = Page(NOT_FOUND_ROUTE, "404.html", _title("Page not found", config), description, "", indexable=False)
+    return PagePlan(NOT_FOUND_ROUTE, plan_key(NOT_FOUND_ROUTE), lambda: page, indexable=False)
 
 
-def _shared_titles(views: list[TrialView]) -> set[str]:
-    """Titles (case-folded) that more than one trial has, e.g. two sources for one study."""
-    counts = Counter(view.record.title.casefold() for view in views)
-    return {title for title, count in counts.items() if count > 1}
+def _taxonomy_plan(taxonomy: Taxonomy, summaries: list[TermSummary], config: SiteConfig) -> PagePlan:
+    context = {"taxonomy": taxonomy, "summaries": summaries, "breadcrumbs": [HOME]}
+    description = f"Every {taxonomy.singular.lower()} in the catalogue, with its trials."
+    page = Page(taxonomy.route, "taxonomy.html", _title(taxonomy.title, config), description, taxonomy.route, context)
+    key = plan_key(taxonomy.key, [(s.term.name, s.term.slug, len(s.term.trial_slugs), s.detail) for s in summaries])
+    return PagePlan(taxonomy.route, key, lambda: page)
 
 
-def _trial_page(
-    view: TrialView, title_shared: bool, config: SiteConfig, urls: Urls, drug_classes: dict[str, str]
-) -> Page:
+def _term_plans(taxonomy: Taxonomy, summary: TermSummary, members: list[Listing], config: SiteConfig) -> list[PagePlan]:
+    term = summary.term
+    noun = "trial" if len(members) == 1 else "trials"
+    description = shorten(f"{len(members)} {noun} in the catalogue with {taxonomy.singular.lower()}: {term.name}.")
+    breadcrumbs = [HOME, Link(taxonomy.title, taxonomy.route)]
+
+    def make(route: str, rows: list[Listing], pagination: Pagination) -> Page:
+        name = f"{taxonomy.singular}: {term.name}"
+        if pagination.number > 1:
+            name += f", page {pagination.number}"
+        context = {
+            "taxonomy": taxonomy,
+            "summary": summary,
+            "trials": rows,
+            "total": len(members),
+            "pagination": pagination,
+            "breadcrumbs": breadcrumbs,
+        }
+        return Page(route, "term.html", _title(name, config), description, taxonomy.route, context)
+
+    key = plan_key(taxonomy.key, term.name, summary.detail, len(members))
+    return _paginated(term.route, members, key, make)
+
+
+def trial_page(view: TrialView, title_shared: bool, config: SiteConfig, urls: Urls, drug_classes: dict[str, str]) -> Page:
     record = view.record
     # Every page needs its own <title>; the file name tells two trials of the same title apart.
     name = f"{record.title} ({view.slug})" if title_shared else record.title
-    classes = {
-        name: drug_classes[name.casefold()] for name in record.drugs if name.casefold() in drug_classes
-    }
+    classes = {name: drug_classes[name.casefold()] for name in record.drugs if name.casefold() in drug_classes}
     context = {
         "trial": view,
         "jsonld": jsonld.script_json(jsonld.medical_trial(view, urls.absolute(view.route), classes)),
         "breadcrumbs": [HOME],
     }
-    description = (
-        view.plain_summary or f"Phase, status, eligibility and outcomes of the trial “{record.title}”."
-    )
+    description = view.plain_summary or f"Phase, status, eligibility and outcomes of the trial “{record.title}”."
     return Page(view.route, "trial.html", _title(name, config), shorten(description), "", context)
-
-
-def _taxonomy_page(taxonomy: Taxonomy, summaries: list[TermSummary], config: SiteConfig) -> Page:
-    context = {"taxonomy": taxonomy, "summaries": summaries, "breadcrumbs": [HOME]}
-    description = f"Every {taxonomy.singular.lower()} in the catalogue, with its trials."
-    return Page(
-        taxonomy.route, "taxonomy.html", _title(taxonomy.title, config), description, taxonomy.route, context
-    )
-
-
-def _term_page(taxonomy: Taxonomy, summary: TermSummary, views: list[TrialView], config: SiteConfig) -> Page:
-    term = summary.term
-    members = set(term.trial_slugs)
-    trials = [view for view in views if view.slug in members]
-    context = {
-        "taxonomy": taxonomy,
-        "summary": summary,
-        "trials": trials,
-        "breadcrumbs": [HOME, Link(taxonomy.title, taxonomy.route)],
-    }
-    noun = "trial" if len(trials) == 1 else "trials"
-    description = f"{len(trials)} {noun} in the catalogue with {taxonomy.singular.lower()}: {term.name}."
-    return Page(
-        term.route,
-        "term.html",
-        _title(f"{taxonomy.singular}: {term.name}", config),
-        shorten(description),
-        taxonomy.route,
-        context,
-    )

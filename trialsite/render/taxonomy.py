@@ -12,7 +12,8 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable
+from typing import Any
 from dataclasses import dataclass
 
 from ..model import PHASES, STATUSES, Trial
@@ -61,12 +62,14 @@ def slugify(name: str) -> str:
     return slug or "term-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
 
 
-def classify(taxonomy: Taxonomy, trials: Mapping[str, Trial]) -> list[Term]:
-    """Every term used by `trials`, in the taxonomy's order, with the trials that have it."""
+def classify(taxonomy: Taxonomy, listings: Iterable[Any]) -> list[Term]:
+    """Every term the listed trials use, in the taxonomy's order, with the trials that have it.
+    A listing is anything with `slug` and `term_names` ((taxonomy key, names) pairs)."""
     members: dict[str, list[str]] = {}
     spellings: dict[str, Counter[str]] = {}
-    for trial_slug in sorted(trials):
-        names = taxonomy.terms_of(trials[trial_slug]) or [NOT_STATED]
+    for listing in sorted(listings, key=lambda listing: listing.slug):
+        trial_slug = listing.slug
+        names = dict(listing.term_names)[taxonomy.key] or [NOT_STATED]
         for name in names:
             slug = slugify(name)
             spellings.setdefault(slug, Counter())[name] += 1

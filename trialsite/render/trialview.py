@@ -14,18 +14,11 @@ from markupsafe import Markup
 
 from ..model import Outcome, StatedDate, Trial
 from . import markdown
-from .taxonomy import NOT_STATED, TAXONOMIES, slugify
-from .urls import term_route, trial_route
+from .listing import Link, Listing, listing_of
 
 CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/"
 MONTHS = "January February March April May June July August September October November December".split()
 _NUMBERED = re.compile(r"^(\d+)[.)]\s+(.*)$")
-
-
-@dataclass(frozen=True)
-class Link:
-    name: str
-    route: str
 
 
 @dataclass(frozen=True)
@@ -44,41 +37,37 @@ class StatedDay:
 
 @dataclass(frozen=True)
 class TrialView:
-    slug: str
-    route: str
+    """The trial page's data: the full record, its listing, and what is worked out from them."""
+
+    listing: Listing
     record: Trial
-    terms: dict[str, tuple[Link, ...]]  # taxonomy key -> the trial's terms, linked
-    filter_tokens: dict[str, str]  # taxonomy key -> space-separated term slugs, for the filter script
     summary_html: Markup | None
     description_html: Markup | None
     plain_summary: str | None
-    ages: str | None
     inclusion: tuple[Criterion, ...]
     exclusion: tuple[Criterion, ...]
     outcome_groups: tuple[tuple[str, list[Outcome]], ...]
     dates: tuple[StatedDay, ...]
-    latest_date: str | None
     registry_url: str | None
+
+    # A trial page lays out the same row facts as a listing does.
+    slug = property(lambda self: self.listing.slug)
+    route = property(lambda self: self.listing.route)
+    title = property(lambda self: self.listing.title)
+    nct_id = property(lambda self: self.listing.nct_id)
+    status = property(lambda self: self.listing.status)
+    ages = property(lambda self: self.listing.ages)
+    terms = property(lambda self: self.listing.terms)
+    filter_tokens = property(lambda self: self.listing.filter_tokens)
 
 
 def trial_view(slug: str, trial: Trial) -> TrialView:
-    terms = {tax.key: tax.terms_of(trial) for tax in TAXONOMIES}
-    dates = tuple(stated_day(date) for date in trial.dates)
     return TrialView(
-        slug=slug,
-        route=trial_route(slug),
+        listing=listing_of(slug, trial),
         record=trial,
-        terms={
-            key: tuple(Link(name, term_route(key, slugify(name))) for name in names)
-            for key, names in terms.items()
-        },
-        filter_tokens={
-            key: " ".join(dict.fromkeys(map(slugify, names or [NOT_STATED]))) for key, names in terms.items()
-        },
         summary_html=markdown.to_html(trial.summary) if trial.summary else None,
         description_html=markdown.to_html(trial.description) if trial.description else None,
         plain_summary=markdown.to_plain_text(trial.summary) if trial.summary else None,
-        ages=age_range(trial.min_age, trial.max_age),
         inclusion=tuple(map(criterion, trial.eligibility.inclusion)),
         exclusion=tuple(map(criterion, trial.eligibility.exclusion)),
         outcome_groups=(
@@ -86,8 +75,7 @@ def trial_view(slug: str, trial: Trial) -> TrialView:
             ("Secondary outcomes", trial.outcomes.secondary),
             ("Other outcomes", trial.outcomes.other),
         ),
-        dates=dates,
-        latest_date=max((day.iso for day in dates if day.iso), default=None),
+        dates=tuple(stated_day(date) for date in trial.dates),
         registry_url=CTGOV_STUDY_URL + trial.nct_id if trial.nct_id else None,
     )
 
@@ -100,17 +88,6 @@ def criterion(text: str) -> Criterion:
     if rest and all(matches) and [int(m[1]) for m in matches] == list(range(1, len(rest) + 1)):
         return Criterion(head, tuple(m[2] for m in matches), numbered=True)
     return Criterion(head, tuple(rest), numbered=False)
-
-
-def age_range(min_age: str | None, max_age: str | None) -> str | None:
-    low, high = (age.lower() if age else None for age in (min_age, max_age))
-    if low and high:
-        return f"{low} to {high}"
-    if low:
-        return f"{low} or older"
-    if high:
-        return f"up to {high}"
-    return None
 
 
 def stated_day(date: StatedDate) -> StatedDay:

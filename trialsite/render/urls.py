@@ -35,6 +35,11 @@ def trial_route(slug: str) -> str:
     return f"trials/{slug}/"
 
 
+def page_route(base: str, number: int) -> str:
+    """Page `number` (1-based) of a long list whose first page is at `base`."""
+    return base if number == 1 else f"{base}page/{number}/"
+
+
 def taxonomy_route(key: str) -> str:
     return f"{key}/"
 

@@ -1,0 +1,147 @@
+"""Incremental and parallel builds: output identical to a cold serial build, and an edit renders
+exactly the pages it affects (the dependency map from content to pages)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import ROOT
+from trialsite.content import load_record
+from trialsite.model import Trial
+from trialsite.render import SiteBuilder, SiteConfig
+from trialsite.render import engine
+from trialsite.sync import render_trial
+
+CONFIG = SiteConfig(title="Test catalogue", description="Testing.", base_url="https://example.org/sub/")
+EXPORTS = {"trials.json", "trials.csv"}
+
+
+@pytest.fixture
+def content(tmp_path):
+    """The project's five trials plus 75 variations of them: enough to use worker processes."""
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target, ignore=shutil.ignore_patterns(".extract-state.json"))
+    originals = sorted((target / "trials").glob("*.yaml"))
+    phases = ["Phase 1", "Phase 2", "Phase 3", None]
+    for n in range(75):
+        base = load_record(originals[n % len(originals)], Trial)
+        variant = Trial.model_validate(base.model_dump() | {"title": f"{base.title} (variant {n})", "phase": phases[n % 4]})
+        (target / "trials" / f"variant-{n:02d}.yaml").write_text(render_trial(variant), "utf-8")
+    return target
+
+
+def build(content, out, clean=False, workers=None):
+    return SiteBuilder(content, out, CONFIG, workers=workers).build(clean=clean)
+
+
+def snapshot(out):
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def edit(content, slug, **changes):
+    path = content / "trials" / f"{slug}.yaml"
+    trial = load_record(path, Trial)
+    path.write_text(render_trial(Trial.model_validate(trial.model_dump() | changes)), "utf-8")
+
+
+def cold(content, tmp_path, name="cold"):
+    out = tmp_path / name
+    build(content, out, clean=True, workers=1)
+    return snapshot(out)
+
+
+def test_parallel_build_equals_serial_build(content, tmp_path):
+    assert len(list((content / "trials").glob("*.yaml"))) > engine.PARALLEL_THRESHOLD
+    build(content, tmp_path / "serial", workers=1)
+    build(content, tmp_path / "parallel", workers=2)
+    assert snapshot(tmp_path / "parallel") == snapshot(tmp_path / "serial")
+
+
+def test_rebuild_with_nothing_changed_writes_nothing(content, tmp_path):
+    out = tmp_path / "site"
+    build(content, out)
+    before = snapshot(out)
+    result = build(content, out)
+    assert (result.written, result.removed) == ((), ())
+    assert snapshot(out) == before
+
+
+EDITS = {
+    "eligibility text (trial page only)": dict(eligibility={"inclusion": ["Adults"], "exclusion": []}),
+    "title (lists move)": dict(title="Zzz renamed trial"),
+    "phase (phase pages and counts)": dict(phase="Phase 4"),
+    "drugs (drug pages)": dict(drugs=["capecitabine", "brand-new-drug"]),
+    "status": dict(status="Completed"),
+}
+
+
+@pytest.mark.parametrize("change", EDITS.values(), ids=list(EDITS))
+def test_an_edit_renders_exactly_the_affected_files(content, tmp_path, change):
+    out = tmp_path / "site"
+    build(content, out)
+    before = snapshot(out)
+    edit(content, "variant-07", **change)
+    result = build(content, out)
+    after = snapshot(out)
+    differing = {path for path in after if after[path] != before.get(path)}
+    assert differing <= set(result.written), "a changed file was not rendered"
+    assert set(result.written) - differing <= EXPORTS, "an unaffected page was rendered"
+    assert after == cold(content, tmp_path)
+
+
+def test_incremental_output_equals_a_cold_build_after_a_sequence_of_edits(content, tmp_path):
+    out = tmp_path / "site"
+    build(content, out)
+    edit(content, "variant-03", title="Same title")
+    edit(content, "variant-04", title="Same title")
+    build(content, out)
+    (content / "trials" / "variant-05.yaml").unlink()
+    build(content, out)
+    shutil.copy(content / "trials" / "variant-06.yaml", content / "trials" / "variant-99.yaml")
+    build(content, out)
+    edit(content, "variant-04", title="A different title")
+    result = build(content, out)
+    assert "trials/variant-03/index.html" in result.written  # its title is no longer shared
+    assert snapshot(out) == cold(content, tmp_path)
+
+
+def test_trials_that_share_a_title_get_distinct_page_titles(content, tmp_path):
+    edit(content, "variant-03", title="Same title")
+    edit(content, "variant-04", title="same title")
+    out = tmp_path / "site"
+    build(content, out)
+    assert b"<title>Same title (variant-03)" in (out / "trials/variant-03/index.html").read_bytes()
+    assert b"<title>same title (variant-04)" in (out / "trials/variant-04/index.html").read_bytes()
+
+
+def test_a_deleted_trial_takes_its_pages_out(content, tmp_path):
+    out = tmp_path / "site"
+    build(content, out)
+    (content / "trials" / "variant-10.yaml").unlink()
+    result = build(content, out)
+    assert "trials/variant-10/index.html" in result.removed
+    assert not (out / "trials/variant-10").exists()
+
+
+def test_a_template_change_rebuilds_everything(content, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(engine.TEMPLATES_DIR, templates)
+    out = tmp_path / "site"
+    SiteBuilder(content, out, CONFIG, templates).build()
+    footer = templates / "partials" / "footer.html"
+    footer.write_text(footer.read_text("utf-8").replace("not medical advice", "NOT MEDICAL ADVICE"), "utf-8")
+    result = SiteBuilder(content, out, CONFIG, templates).build()
+    assert all(b"NOT MEDICAL ADVICE" in (out / path).read_bytes() for path in result.written if path.endswith(".html"))
+    assert len([p for p in result.written if p.endswith(".html")]) == len([p for p in snapshot(out) if p.endswith(".html")])
+
+
+def test_a_file_missing_from_the_built_site_is_rendered_again(content, tmp_path):
+    out = tmp_path / "site"
+    build(content, out)
+    for path in ("trials/variant-01/index.html", "drugs/index.html", "trials.json"):
+        (out / path).unlink()
+    result = build(content, out)
+    assert set(result.written) == {"trials/variant-01/index.html", "drugs/index.html", "trials.json"}
+    assert snapshot(out) == cold(content, tmp_path)

@@ -1,0 +1,429 @@
+"""`build`: content -> site, on all cores, redoing only what changed since the last build.
+
+A build gathers everything before it publishes: trial files whose stamp changed are parsed,
+validated and rendered (in worker processes when there are many); any content problem stops
+the build before the site is touched. Index pages are planned from the trials' small listings
+and rendered only when their key changed (`pages.py`); unchanged files are carried over. The
+result is published through an `output.py` strategy: a staged directory swapped in whole for
+`build`, files replaced one by one for the preview server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import sys
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError
+
+from ..content import DRUGS_FILE, TRIALS_DIR, InvalidContent, load_record, load_vocabulary
+from ..errors import BuildError, ContentError
+from ..model import DrugVocabulary, Trial
+from . import exports, feeds
+from .config import SiteConfig
+from .listing import Listing
+from .output import LiveOutput, StagedOutput, check_replaceable, write_file
+from .pages import Page, PagePlan, index_plans, plan_key, sort_listings, trial_page
+from .state import BuildState, Stamp, TrialRecord
+from .taxonomy import NOT_STATED, TAXONOMIES
+from .trialview import trial_view
+from .urls import Urls, output_path
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+TEMPLATES_DIR = PACKAGE_DIR.parent / "templates"
+STATIC_DIR = "static"
+# Below this many jobs, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 64
+# GitHub Pages refuses a published site over 1 GB; warn while there is still room.
+PAGES_LIMIT = 1024**3
+PAGES_WARNING = int(PAGES_LIMIT * 0.8)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out_dir: Path
+    trials: int
+    files: int  # files in the site
+    written: tuple[str, ...]  # files this build rendered and wrote, sorted
+    removed: tuple[str, ...]  # files this build took out of the site
+    seconds: float
+
+
+def state_path(out_dir: Path) -> Path:
+    return out_dir.parent / f".{out_dir.name}.build-state.sqlite"
+
+
+def template_environment(templates_dir: Path, config: SiteConfig) -> Environment:
+    # Autoescape everywhere: content is data and is never trusted as markup or template source.
+    env = Environment(
+        loader=FileSystemLoader(templates_dir),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    urls = Urls(config.base_url)
+    env.globals.update(
+        url=urls.path, absolute=urls.absolute, site=config, taxonomies=TAXONOMIES, NOT_STATED=NOT_STATED
+    )
+    return env
+
+
+class Renderer:
+    """Everything a process needs to render pages: templates, settings, the drug table."""
+
+    def __init__(self, templates_dir: Path, config: SiteConfig, drug_classes: dict[str, str]):
+        self.env = template_environment(templates_dir, config)
+        self.config = config
+        self.urls = Urls(config.base_url)
+        self.drug_classes = drug_classes
+
+    def page(self, page: Page) -> bytes:
+        """Render one page; a template mistake becomes a BuildError naming the template's file:line."""
+        try:
+            return self.env.get_template(page.template).render(page=page, **page.context).encode("utf-8")
+        except TemplateSyntaxError as exc:
+            raise BuildError(exc.filename or exc.name or page.template, exc.message or str(exc), exc.lineno) from exc
+        except Exception as exc:
+            frame = _template_frame(exc, self.env)
+            if frame is None:
+                raise  # not a template's mistake: a bug, with its traceback
+            message = f"{type(exc).__name__}: {exc} (rendering {page.template})"
+            raise BuildError(frame.filename, message, frame.lineno) from exc
+
+    def trial(self, slug: str, path: Path, title_shared: bool) -> tuple[TrialRecord, bytes]:
+        stamp = file_stamp(path)
+        trial = load_record(path, Trial)
+        view = trial_view(slug, trial)
+        html = self.page(trial_page(view, title_shared, self.config, self.urls, self.drug_classes))
+        rows = exports.export_rows(slug, trial, self.urls)
+        return TrialRecord(slug, stamp, title_shared, view.listing, *rows), html
+
+
+def _template_frame(exc: Exception, env: Environment) -> traceback.FrameSummary | None:
+    """The innermost traceback frame inside a template (Jinja maps those frames to template lines)."""
+    roots = [str(Path(path).resolve()) for path in env.loader.searchpath]  # type: ignore[union-attr]
+    frames = traceback.extract_tb(exc.__traceback__)
+    return next((frame for frame in reversed(frames) if frame.filename.startswith(tuple(roots))), None)
+
+
+def file_stamp(path: Path) -> Stamp:
+    stat = path.stat()
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
+
+
+# Worker processes are forked after these are set, and inherit them.
+_RENDERER: Renderer | None = None
+_ROOT: Path | None = None
+_PLANS: list[PagePlan] = []
+
+
+def _render_trial_job(job: tuple[str, str, bool]) -> tuple[str, TrialRecord | None, str, list[ContentError]]:
+    slug, path, title_shared = job
+    try:
+        record, html = _RENDERER.trial(slug, Path(path), title_shared)
+    except InvalidContent as exc:
+        return slug, None, "", exc.problems
+    except OSError as exc:
+        return slug, None, "", [ContentError(path, f"cannot read: {exc.strerror}")]
+    write_file(_ROOT, output_path(record.listing.route), html)
+    return slug, record, digest(html), []
+
+
+def _render_plan_job(index: int) -> tuple[str, str]:
+    plan = _PLANS[index]
+    data = _RENDERER.page(plan.make())
+    path = output_path(plan.route)
+    write_file(_ROOT, path, data)
+    return path, digest(data)
+
+
+class SiteBuilder:
+    """Builds `content_dir` into `out_dir`, remembering what it made for the next build."""
+
+    def __init__(
+        self,
+        content_dir: Path,
+        out_dir: Path,
+        config: SiteConfig,
+        templates_dir: Path = TEMPLATES_DIR,
+        live: bool = False,
+        workers: int | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+    ):
+        self.content_dir = content_dir
+        self.out_dir = out_dir
+        self.config = config
+        self.templates_dir = templates_dir
+        self.live = live
+        self.workers = workers or os.cpu_count() or 1
+        self.progress = progress or (lambda stage, done, total: None)
+
+    def build(self, clean: bool = False) -> BuildResult:
+        start = time.perf_counter()
+        if not self.live:
+            check_replaceable(self.out_dir, protected=(self.content_dir, self.templates_dir))
+        vocabulary = self._vocabulary()
+        state = BuildState(state_path(self.out_dir))
+        try:
+            fingerprint = self._fingerprint()
+            fresh = clean or state.fingerprint() != fingerprint or not (self.out_dir / "index.html").is_file()
+            if fresh:
+                state.reset(fingerprint)
+            return self._build(state, vocabulary, fresh, start)
+        finally:
+            state.close()
+
+    def _vocabulary(self) -> DrugVocabulary:
+        if not self.content_dir.is_dir():
+            raise BuildError(self.content_dir, "content directory not found")
+        return load_vocabulary(self.content_dir)
+
+    def _fingerprint(self) -> str:
+        """Changes when anything every page depends on changes: settings, templates, the drug
+        vocabulary, or trialsite's own code."""
+        parts = [repr(self.config).encode()]
+        drugs = self.content_dir / DRUGS_FILE
+        for base, paths in (
+            (self.templates_dir, sorted(self.templates_dir.rglob("*"))),
+            (PACKAGE_DIR, sorted(PACKAGE_DIR.rglob("*.py"))),
+            (self.content_dir, [drugs] if drugs.exists() else []),
+        ):
+            for path in paths:
+                if path.is_file():
+                    parts += [path.relative_to(base).as_posix().encode(), path.read_bytes()]
+        return digest(b"\0".join(parts))
+
+    def _build(self, state: BuildState, vocabulary: DrugVocabulary, fresh: bool, start: float) -> BuildResult:
+        files = self._scan()
+        old_stamps = state.stamps()
+        changed = sorted(slug for slug, (_, stamp) in files.items() if old_stamps.get(slug) != stamp)
+        removed_trials = sorted(set(old_stamps) - set(files))
+        outputs = state.outputs()
+        if not (fresh or changed or removed_trials) and all((self.out_dir / path).is_file() for path in outputs):
+            return BuildResult(self.out_dir, len(files), len(outputs), (), (), time.perf_counter() - start)
+
+        renderer = Renderer(self.templates_dir, self.config, drug_class_table(vocabulary))
+        output = LiveOutput(self.out_dir) if self.live else StagedOutput(self.out_dir)
+        try:
+            with state.transaction():
+                written, removed, total = self._render(state, renderer, output, files, changed, removed_trials)
+                output.commit()
+        except BaseException:
+            output.abort()
+            raise
+        return BuildResult(self.out_dir, len(files), total, written, removed, time.perf_counter() - start)
+
+    def _scan(self) -> dict[str, tuple[Path, Stamp]]:
+        trials_dir = self.content_dir / TRIALS_DIR
+        paths = sorted(trials_dir.glob("*.yaml")) if trials_dir.is_dir() else []
+        return {path.stem: (path, file_stamp(path)) for path in paths}
+
+    def _render(
+        self,
+        state: BuildState,
+        renderer: Renderer,
+        output: StagedOutput | LiveOutput,
+        files: dict[str, tuple[Path, Stamp]],
+        changed: list[str],
+        removed_trials: list[str],
+    ) -> tuple[tuple[str, ...], tuple[str, ...], int]:
+        global _RENDERER, _ROOT
+        _RENDERER, _ROOT = renderer, output.root
+        known = {slug: pair for slug, pair in state.records().items() if slug in files and slug not in changed}
+        shared_before = {slug: shared for slug, (_, shared) in known.items()}
+        records, trial_digests = self._render_trials(
+            [(slug, str(files[slug][0]), shared_before.get(slug, False)) for slug in changed]
+        )
+        listings = {slug: listing for slug, (listing, _) in known.items()}
+        listings.update({slug: record.listing for slug, record in records.items()})
+        records, trial_digests = self._fix_shared_titles(listings, shared_before, records, trial_digests, files)
+
+        new_outputs: dict[str, tuple[str, str]] = {}
+        old_outputs = state.outputs()
+        written: list[str] = []
+        for slug, record in records.items():
+            path = output_path(record.listing.route)
+            new_outputs[path] = (trial_digests[slug], "trial")
+            written.append(path)
+        missing = self._keep_trial_pages(output, old_outputs, new_outputs, listings, records)
+        if missing:  # the site on disk lost files the state promised: render those trials again
+            more, more_digests = self._render_trials([(slug, str(files[slug][0]), shared_before.get(slug, False)) for slug in missing])
+            records.update(more)
+            for slug, record in more.items():
+                path = output_path(record.listing.route)
+                new_outputs[path] = (more_digests[slug], "trial")
+                written.append(path)
+
+        state.drop_trials(removed_trials)
+        state.put_trials(list(records.values()))
+        plans = self._site_plans(sort_listings(list(listings.values())), renderer, state)
+        written += self._render_plans(output, plans, old_outputs, new_outputs)
+        removed = sorted(set(old_outputs) - set(new_outputs))
+        for path in removed:
+            output.remove(path)
+        state.put_outputs(new_outputs)
+        return tuple(sorted(written)), tuple(removed), len(new_outputs)
+
+    def _render_trials(self, jobs: list[tuple[str, str, bool]]) -> tuple[dict[str, TrialRecord], dict[str, str]]:
+        records: dict[str, TrialRecord] = {}
+        digests: dict[str, str] = {}
+        problems: list[ContentError] = []
+        for slug, record, page_digest, job_problems in self._map(_render_trial_job, jobs, "trials"):
+            problems += job_problems
+            if record is not None:
+                records[slug] = record
+                digests[slug] = page_digest
+        if problems:
+            raise InvalidContent(sorted(problems, key=lambda p: (p.path, p.line or 0)))
+        return records, digests
+
+    def _fix_shared_titles(self, listings, shared_before, records, digests, files):
+        """A trial's page title names its file when another trial has the same title; that can
+        change when any trial's title changes, so those few pages are rendered again."""
+        counts = Counter(listing.title.casefold() for listing in listings.values())
+        wrong = []
+        for slug, listing in listings.items():
+            shared = counts[listing.title.casefold()] > 1
+            rendered_with = records[slug].title_shared if slug in records else shared_before[slug]
+            if shared != rendered_with:
+                wrong.append((slug, str(files[slug][0]), shared))
+        if wrong:
+            fixed, fixed_digests = self._render_trials(wrong)
+            records.update(fixed)
+            digests.update(fixed_digests)
+        return records, digests
+
+    def _keep_trial_pages(self, output, old_outputs, new_outputs, listings, records) -> list[str]:
+        missing = []
+        for slug, listing in listings.items():
+            if slug in records:
+                continue
+            path = output_path(listing.route)
+            if path in old_outputs and output.keep(path):
+                new_outputs[path] = old_outputs[path]
+            else:
+                missing.append(slug)
+        return missing
+
+    def _site_plans(self, listings: list[Listing], renderer: Renderer, state: BuildState) -> list[PagePlan | FilePlan]:
+        plans: list[PagePlan | FilePlan] = list(index_plans(listings, renderer.drug_classes, self.config))
+        urls = renderer.urls
+        indexable = sorted(
+            [plan.route for plan in plans if isinstance(plan, PagePlan) and plan.indexable]
+            + [listing.route for listing in listings]
+        )
+        plans += [
+            FilePlan(feeds.FEED_ROUTE, *feeds.atom_feed_plan(listings, self.config, urls)),
+            FilePlan(feeds.SITEMAP_ROUTE, plan_key(indexable), lambda: [feeds.sitemap(indexable, urls)]),
+            FilePlan(feeds.ROBOTS_ROUTE, plan_key(urls.absolute("")), lambda: [feeds.robots(urls)]),
+        ]
+        stamps_key = plan_key(sorted(state.stamps().items()))
+        plans += [
+            FilePlan(exports.JSON_ROUTE, stamps_key, lambda: exports.trials_json(state.export_rows("json_row"))),
+            FilePlan(exports.CSV_ROUTE, stamps_key, lambda: exports.trials_csv(state.export_rows("csv_row"))),
+        ]
+        for path, data in read_static(self.templates_dir).items():
+            plans.append(FilePlan(path, digest(data), lambda data=data: [data]))
+        return plans
+
+    def _render_plans(self, output, plans, old_outputs, new_outputs) -> list[str]:
+        """Carry over every planned file whose key is unchanged; render the rest."""
+        global _PLANS
+        _PLANS = []
+        written: list[str] = []
+        for plan in plans:
+            path = output_path(plan.route)
+            old = old_outputs.get(path)
+            if old and old[1] == plan.key and output.keep(path):
+                new_outputs[path] = old
+            elif isinstance(plan, FilePlan):
+                new_outputs[path] = (plan.write(output.root), plan.key)
+                written.append(path)
+            else:
+                _PLANS.append(plan)
+        keys = {output_path(plan.route): plan.key for plan in _PLANS}
+        for path, page_digest in self._map(_render_plan_job, list(range(len(_PLANS))), "pages"):
+            new_outputs[path] = (page_digest, keys[path])
+            written.append(path)
+        return written
+
+    def _map(self, function, jobs: list, stage: str) -> Iterable:
+        """Run `function` over `jobs`, on all cores when there are enough of them to pay off."""
+        if len(jobs) < PARALLEL_THRESHOLD or self.workers == 1:
+            for done, job in enumerate(jobs, start=1):
+                self.progress(stage, done, len(jobs))
+                yield function(job)
+            return
+        context = multiprocessing.get_context("fork")
+        with context.Pool(self.workers) as pool:
+            chunk = max(1, min(64, len(jobs) // (self.workers * 8)))
+            for done, result in enumerate(pool.imap_unordered(function, jobs, chunksize=chunk), start=1):
+                self.progress(stage, done, len(jobs))
+                yield result
+
+
+@dataclass(frozen=True)
+class FilePlan:
+    """A site file that is not a page: streamed out in chunks (the exports can be large)."""
+
+    route: str
+    key: str
+    chunks: Callable[[], Iterable[bytes]]
+
+    def write(self, root: Path) -> str:
+        target = root / self.route
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
+        hasher = hashlib.sha1()
+        with open(tmp, "wb") as handle:
+            for chunk in self.chunks():
+                hasher.update(chunk)
+                handle.write(chunk)
+        os.replace(tmp, target)
+        return hasher.hexdigest()
+
+
+def drug_class_table(vocabulary: DrugVocabulary) -> dict[str, str]:
+    """Drug class by case-folded canonical name, from the editors' vocabulary."""
+    return {drug.name.casefold(): drug.drug_class for drug in vocabulary.drugs if drug.drug_class}
+
+
+def read_static(templates_dir: Path) -> dict[str, bytes]:
+    """The stylesheet, scripts and icon, keyed by their site path (static/...)."""
+    static_dir = templates_dir / STATIC_DIR
+    files = sorted(path for path in static_dir.rglob("*") if path.is_file() and not path.name.startswith("."))
+    return {f"{STATIC_DIR}/{path.relative_to(static_dir).as_posix()}": path.read_bytes() for path in files}
+
+
+def site_size(out_dir: Path) -> int:
+    total = 0
+    for root, _, names in os.walk(out_dir):
+        total += sum(os.stat(os.path.join(root, name)).st_size for name in names)
+    return total
+
+
+def report_progress(stage: str, done: int, total: int) -> None:
+    """Counts on one terminal line; nothing when output is not a terminal."""
+    if sys.stderr.isatty() and (done == total or done % 200 == 0):
+        end = "\n" if done == total else ""
+        print(f"\r  {stage}: {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+
+def build_site(
+    content_dir: Path, out_dir: Path, config: SiteConfig, templates_dir: Path = TEMPLATES_DIR, clean: bool = False
+) -> BuildResult:
+    builder = SiteBuilder(content_dir, out_dir, config, templates_dir, progress=report_progress)
+    return builder.build(clean=clean)

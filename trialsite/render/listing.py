@@ -1,0 +1,93 @@
+"""A trial as lists show it (home, index pages, feed, sitemap): small enough that a catalogue of
+50,000 fits in memory while the full records are rendered one at a time and let go."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..model import Trial
+from . import markdown
+from .taxonomy import NOT_STATED, TAXONOMIES, slugify
+from .urls import term_route, trial_route
+
+FEED_SUMMARY_LENGTH = 300
+
+
+@dataclass(frozen=True)
+class Link:
+    name: str
+    route: str
+
+
+@dataclass(frozen=True)
+class Listing:
+    slug: str
+    title: str
+    nct_id: str | None
+    status: str | None
+    sex: str | None
+    ages: str | None
+    term_names: tuple[tuple[str, tuple[str, ...]], ...]  # (taxonomy key, term names), in TAXONOMIES order
+    latest_date: str | None  # newest valid stated date, ISO
+    blurb: str | None  # the summary as plain text, shortened: for the feed
+
+    @property
+    def route(self) -> str:
+        return trial_route(self.slug)
+
+    @cached_property
+    def terms(self) -> dict[str, tuple[Link, ...]]:
+        """Taxonomy key -> the trial's terms, linked."""
+        return {
+            key: tuple(Link(name, term_route(key, slugify(name))) for name in names)
+            for key, names in self.term_names
+        }
+
+    @cached_property
+    def filter_tokens(self) -> dict[str, str]:
+        """Taxonomy key -> space-separated term slugs, for the filter script."""
+        return {
+            key: " ".join(dict.fromkeys(map(slugify, names or (NOT_STATED,)))) for key, names in self.term_names
+        }
+
+    @cached_property
+    def digest(self) -> str:
+        """Changes exactly when anything a list shows of this trial changes."""
+        return hashlib.sha1(repr(self).encode("utf-8")).hexdigest()
+
+
+def listing_of(slug: str, trial: Trial) -> Listing:
+    days = sorted(date.date for date in trial.dates if _is_real_day(date.date))
+    return Listing(
+        slug=slug,
+        title=trial.title,
+        nct_id=trial.nct_id,
+        status=trial.status,
+        sex=trial.sex,
+        ages=age_range(trial.min_age, trial.max_age),
+        term_names=tuple((tax.key, tuple(tax.terms_of(trial))) for tax in TAXONOMIES),
+        latest_date=days[-1] if days else None,
+        blurb=markdown.shorten(markdown.to_plain_text(trial.summary), FEED_SUMMARY_LENGTH) if trial.summary else None,
+    )
+
+
+def age_range(min_age: str | None, max_age: str | None) -> str | None:
+    low, high = (age.lower() if age else None for age in (min_age, max_age))
+    if low and high:
+        return f"{low} to {high}"
+    if low:
+        return f"{low} or older"
+    if high:
+        return f"up to {high}"
+    return None
+
+
+def _is_real_day(iso: str) -> bool:
+    try:
+        dt.date.fromisoformat(iso)
+    except ValueError:
+        return False
+    return True

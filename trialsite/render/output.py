@@ -1,0 +1,94 @@
+"""Where a build's files go.
+
+`StagedOutput` (the build command) writes a complete new site beside the old one, hard-linking
+every unchanged file instead of copying it, then swaps the two directories: a reader sees the
+old site or the new one, never a mix, and a failed build leaves the old one as it was.
+`LiveOutput` (the preview server) replaces changed files in place, each one atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..errors import BuildError
+
+
+def write_file(root: Path, path: str, data: bytes) -> None:
+    """Write `root/path` through a temporary file and a rename: never seen half-written."""
+    target = root / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+
+
+class StagedOutput:
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.root = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}-new-"))
+
+    def keep(self, path: str) -> bool:
+        """Carry an unchanged file over from the current site; False if it is not there."""
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(self.out_dir / path, target)
+        except FileNotFoundError:
+            return False
+        except OSError:  # a file system without hard links
+            shutil.copy2(self.out_dir / path, target)
+        return True
+
+    def remove(self, path: str) -> None:
+        """Nothing to do: a file not written or kept is simply not in the new site."""
+
+    def commit(self) -> None:
+        self.root.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read it
+        if not self.out_dir.exists():
+            os.replace(self.root, self.out_dir)
+            return
+        old = self.root.with_name(self.root.name.replace("-new-", "-old-", 1))
+        os.replace(self.out_dir, old)
+        try:
+            os.replace(self.root, self.out_dir)
+        except BaseException:
+            os.replace(old, self.out_dir)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class LiveOutput:
+    def __init__(self, out_dir: Path):
+        self.out_dir = self.root = out_dir
+        out_dir.mkdir(parents=True, exist_ok=True)
+
+    def keep(self, path: str) -> bool:
+        return (self.root / path).is_file()
+
+    def remove(self, path: str) -> None:
+        (self.root / path).unlink(missing_ok=True)
+
+    def commit(self) -> None:
+        """Every file was replaced as it was written."""
+
+    def abort(self) -> None:
+        """Files already replaced stay: each is whole, and the next build brings the rest."""
+
+
+def check_replaceable(out_dir: Path, protected: tuple[Path, ...]) -> None:
+    """Refuse an output directory whose replacement would delete something that is not a site."""
+    resolved = out_dir.resolve()
+    for path in protected:
+        if resolved == path.resolve() or resolved in path.resolve().parents:
+            raise BuildError(out_dir, f"refusing to build here: replacing it would delete {path}")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise BuildError(out_dir, "exists and is not a directory")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / "index.html").is_file():
+        raise BuildError(out_dir, "refusing to replace a directory that is not a built site (it has no index.html)")

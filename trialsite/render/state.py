@@ -1,0 +1,112 @@
+"""What the last build made, kept between builds so the next one redoes only what changed.
+
+One SQLite file beside the output: per trial file, the stamp it was read at, its listing and its
+rows of the open-data exports; per output file, the hash of its bytes and the key of the inputs
+it was made from. Export rows stay on disk and are streamed out, so memory does not grow with
+the catalogue. The file is a cache: deleting it (or `build --clean`) only makes a build slower.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .listing import Listing
+
+SCHEMA_VERSION = "1"
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS trials (
+    slug TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, title_shared INTEGER,
+    listing BLOB, json_row BLOB, csv_row BLOB);
+CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, hash TEXT, key TEXT);
+"""
+
+Stamp = tuple[int, int]  # (mtime_ns, size): a file whose stamp is unchanged is not read again
+
+
+@dataclass(frozen=True)
+class TrialRecord:
+    slug: str
+    stamp: Stamp
+    title_shared: bool
+    listing: Listing
+    json_row: bytes
+    csv_row: bytes
+
+
+class BuildState:
+    def __init__(self, path: Path):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;" + _TABLES)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def fingerprint(self) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE name='fingerprint'").fetchone()
+        return row[0] if row else None
+
+    def reset(self, fingerprint: str) -> None:
+        """Forget everything: the inputs that all pages share have changed."""
+        with self.transaction():
+            self.db.execute("DELETE FROM trials")
+            self.db.execute("DELETE FROM outputs")
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
+
+    def stamps(self) -> dict[str, Stamp]:
+        return {slug: (mtime, size) for slug, mtime, size in self.db.execute("SELECT slug, mtime_ns, size FROM trials")}
+
+    def records(self) -> dict[str, tuple[Listing, bool]]:
+        rows = self.db.execute("SELECT slug, listing, title_shared FROM trials")
+        return {slug: (pickle.loads(listing), bool(shared)) for slug, listing, shared in rows}
+
+    def outputs(self) -> dict[str, tuple[str, str]]:
+        return {path: (digest, key) for path, digest, key in self.db.execute("SELECT path, hash, key FROM outputs")}
+
+    def export_rows(self, column: str) -> Iterator[bytes]:
+        assert column in {"json_row", "csv_row"}
+        for (row,) in self.db.execute(f"SELECT {column} FROM trials ORDER BY slug"):
+            yield row
+
+    def transaction(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN")
+        return _Transaction(self.db)
+
+    def put_trials(self, records: list[TrialRecord]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO trials VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (r.slug, r.stamp[0], r.stamp[1], int(r.title_shared), pickle.dumps(r.listing), r.json_row, r.csv_row)
+                for r in records
+            ],
+        )
+
+    def set_title_shared(self, slug: str, shared: bool) -> None:
+        self.db.execute("UPDATE trials SET title_shared=? WHERE slug=?", (int(shared), slug))
+
+    def drop_trials(self, slugs: list[str]) -> None:
+        self.db.executemany("DELETE FROM trials WHERE slug=?", [(slug,) for slug in slugs])
+
+    def put_outputs(self, outputs: dict[str, tuple[str, str]]) -> None:
+        self.db.execute("DELETE FROM outputs")
+        self.db.executemany("INSERT INTO outputs VALUES (?, ?, ?)", [(p, h, k) for p, (h, k) in outputs.items()])
+
+
+class _Transaction:
+    """Commit on success, roll back on any exception: the state never describes a build that
+    did not land."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        return self.db
+
+    def __exit__(self, kind, value, traceback) -> None:
+        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
