@@ -12,7 +12,7 @@ from .errors import TrialsiteError
 from .model import DrugVocabulary, Trial
 from .render import CONFIG_FILE, BuildResult, build_site, load_config
 from .render.engine import PAGES_LIMIT, PAGES_WARNING, site_size
-from .sync import sync
+from .sync import Regenerate, sync
 
 SCHEMAS = {"trial": Trial, "drugs": DrugVocabulary}
 
@@ -52,6 +52,15 @@ def _parser(root: Path) -> argparse.ArgumentParser:
     build.add_argument("--clean", action="store_true", help="ignore what earlier builds left: a full build")
     build.set_defaults(run=_run_build)
 
+    serve = commands.add_parser("serve", help="preview the site, rebuilding and reloading on every edit")
+    serve.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1 only)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--seeds", type=Path, default=root / "seeds")
+    serve.add_argument("--content", type=Path, default=root / "content")
+    serve.add_argument("--out", type=Path, default=root / "site", help="output directory (default: site/)")
+    serve.add_argument("--base-url", help=f"override {CONFIG_FILE}'s base_url")
+    serve.set_defaults(run=_run_serve)
+
     schema = commands.add_parser("schema", help="write the JSON Schemas to schema/")
     schema.set_defaults(run=_run_schema)
     return parser
@@ -68,7 +77,7 @@ def _run_default(args: argparse.Namespace, root: Path) -> int:
 
 
 def _run_extract(args: argparse.Namespace, root: Path) -> int:
-    report = sync(args.seeds, args.content, force=args.force)
+    report = sync(args.seeds, args.content, Regenerate.ALL if args.force else Regenerate.NEW_SEEDS)
     for line in report.lines:
         print(line, file=sys.stderr if line.startswith("error:") else sys.stdout)
     print(report.summary())
@@ -95,6 +104,14 @@ def _run_build(args: argparse.Namespace, root: Path) -> int:
         return 0
     print(f"build: failed; {args.out} was left as it was", file=sys.stderr)
     return 1
+
+
+def _run_serve(args: argparse.Namespace, root: Path) -> int:
+    from .serve import Preview, Sources, serve
+
+    sources = Sources(content=args.content, seeds=args.seeds, config=root / CONFIG_FILE)
+    serve(Preview(sources, args.out, args.base_url), args.host, args.port)
+    return 0
 
 
 def _print_build_summary(result: BuildResult) -> None:

@@ -7,6 +7,7 @@ differ from what extract wrote has been edited by hand and is never overwritten.
 
 from __future__ import annotations
 
+import enum
 import json
 import re
 import unicodedata
@@ -23,6 +24,14 @@ from .seeds import Seed, find_seeds, read_seed
 from .yamlio import dump
 
 STATE_FILE = ".extract-state.json"
+
+
+class Regenerate(enum.Enum):
+    """Which existing files extract may write again. A hand-edited file is never among them."""
+
+    NEW_SEEDS = "new"  # `extract`: files for new seeds only
+    CHANGED_SEEDS = "changed"  # `serve`: also files whose seed changed since they were written
+    ALL = "all"  # `extract --force`: every file nobody edited, and files deleted by hand
 # Relative to content/trials/ in the project layout, so the line is the same wherever it is run.
 SCHEMA_REF = "../../schema/trial.schema.json"
 MAX_SLUG = 60
@@ -64,7 +73,7 @@ def render_trial(trial: Trial) -> str:
     return header + dump(trial.model_dump(mode="json"))
 
 
-def sync(seeds_dir: Path, content_dir: Path, force: bool = False) -> Report:
+def sync(seeds_dir: Path, content_dir: Path, regenerate: Regenerate = Regenerate.NEW_SEEDS) -> Report:
     """Extract every seed into `content_dir`, respecting hand edits; report what happened."""
     report = Report()
     trials_dir = content_dir / TRIALS_DIR
@@ -83,12 +92,14 @@ def sync(seeds_dir: Path, content_dir: Path, force: bool = False) -> Report:
             report.add("failed", f"error: {path}: extraction failed ({type(exc).__name__}: {exc}); please report this")
             continue
         text = render_trial(trial)
-        _sync_one(seed, trial, text, trials_dir, state, force, report)
+        _sync_one(seed, trial, text, trials_dir, state, regenerate, report)
     _save_state(content_dir, state)
     return report
 
 
-def _sync_one(seed: Seed, trial: Trial, text: str, trials_dir: Path, state: dict, force: bool, report: Report) -> None:
+def _sync_one(
+    seed: Seed, trial: Trial, text: str, trials_dir: Path, state: dict, regenerate: Regenerate, report: Report
+) -> None:
     entry = state.get(seed.file)
     if entry is None:
         slug = _unique_slug(base_slug(trial), trials_dir, state)
@@ -99,7 +110,7 @@ def _sync_one(seed: Seed, trial: Trial, text: str, trials_dir: Path, state: dict
     shown = f"{TRIALS_DIR}/{entry['file']}"
     seed_changed = entry["seed_sha256"] != seed.sha256
     if not target.exists():
-        if force:
+        if regenerate is Regenerate.ALL:
             _write(target, seed, text, state)
             report.add("recreated", f"recreated {shown} (it had been deleted)")
         else:
@@ -111,7 +122,7 @@ def _sync_one(seed: Seed, trial: Trial, text: str, trials_dir: Path, state: dict
         report.add("hand-edited", f"kept hand-edited {shown}; not overwritten.{note}")
     elif current == sha256_bytes(text):
         report.add("unchanged", f"unchanged {shown}")
-    elif force:
+    elif regenerate is Regenerate.ALL or (seed_changed and regenerate is Regenerate.CHANGED_SEEDS):
         _write(target, seed, text, state)
         report.add("regenerated", f"regenerated {shown}")
     else:

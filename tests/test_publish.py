@@ -1,0 +1,60 @@
+"""The GitHub Pages workflow: valid against GitHub's workflow schema, clean under zizmor, and
+building the site the way the README does, with the base URL configure-pages reports."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from conftest import ROOT
+
+WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+
+
+def run_tool(*args: str) -> subprocess.CompletedProcess:
+    if not shutil.which(args[0]):
+        pytest.fail(f"{args[0]} is not installed: bash tests/run.sh installs the test extras")
+    return subprocess.run(list(args), capture_output=True, text=True, cwd=ROOT, check=False)
+
+
+def test_workflow_matches_githubs_workflow_schema():
+    result = run_tool("check-jsonschema", "--builtin-schema", "vendor.github-workflows", str(WORKFLOW))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_workflow_passes_zizmor():
+    result = run_tool("zizmor", "--offline", "--no-progress", str(WORKFLOW))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def steps():
+    jobs = yaml.safe_load(WORKFLOW.read_text("utf-8"))["jobs"]
+    return [step for job in jobs.values() for step in job["steps"]]
+
+
+def test_workflow_has_the_official_pages_shape():
+    actions = [step["uses"].split("@")[0] for step in steps() if "uses" in step]
+    for action in ("actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"):
+        assert action in actions
+
+
+def test_workflow_installs_what_the_readme_installs_and_builds_for_the_pages_url():
+    readme_install = (ROOT / "README.md").read_text("utf-8").split("```sh\n", 1)[1].splitlines()[0].split(" && ")[0]
+    script = "\n".join(step.get("run", "") for step in steps())
+    assert readme_install in script
+    assert "--base-url" in script
+    build_env = next(step["env"] for step in steps() if "--base-url" in step.get("run", ""))
+    assert build_env["BASE_URL"] == "${{ steps.pages.outputs.base_url }}"
+
+
+def test_workflow_build_command_works_with_a_project_sub_path(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "build.py", "build", "--out", str(tmp_path / "site"), "--base-url", "https://user.github.io/repo/"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert 'href="/repo/static/site.css"' in (tmp_path / "site" / "index.html").read_text("utf-8")

@@ -1,0 +1,164 @@
+"""`python build.py serve`: a live preview that follows every edit, in a real headless Chromium,
+and a server that only ever serves files under the site root."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+from trialsite.serve import error_page, resolve_request
+
+BASE_PATH = "/preview/"
+TRIAL = "trials/nct07063888/"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(port: int, path: str) -> tuple[int, str]:
+    """A raw GET: the path is sent exactly as given, `..` and all."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    return response.status, response.read().decode("utf-8", "replace")
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory):
+    """A scratch project served by `serve` on a free loopback port, under a sub-path."""
+    project = tmp_path_factory.mktemp("serve")
+    shutil.copytree(ROOT / "content", project / "content")
+    shutil.copytree(ROOT / "seeds", project / "seeds")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), "--base-url", BASE_PATH,
+         "--content", str(project / "content"), "--seeds", str(project / "seeds"), "--out", str(project / "site")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{BASE_PATH}", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail(f"serve did not start:\n{process.communicate()[0]}")
+    yield project, port
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from quality._site import CHROMIUM, CHROMIUM_ARGS, require
+
+    require(Path(CHROMIUM).is_file(), f"Chromium is not installed at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_an_edit_error_and_fix_show_in_the_open_page_without_a_manual_reload(preview, browser):
+    project, port = preview
+    page = browser.new_page()
+    page.goto(f"http://127.0.0.1:{port}{BASE_PATH}{TRIAL}")
+    heading = page.locator("h1")
+    assert heading.inner_text().startswith("A Prospective Phase II Study")
+    yaml_file = project / "content" / "trials" / "nct07063888.yaml"
+    good = yaml_file.read_text("utf-8")
+
+    replace_in(yaml_file, "title: >-\n  A Prospective Phase II Study", "title: >-\n  Edited Live Phase II Study")
+    page.wait_for_function("document.querySelector('h1') && document.querySelector('h1').innerText.startsWith('Edited Live')", timeout=15000)
+
+    yaml_file.write_text(good.replace("phase: Phase 2", "phase: [unclosed", 1), "utf-8")
+    page.wait_for_selector("ul.build-errors", timeout=15000)
+    assert f"{yaml_file}:" in page.inner_text("ul.build-errors")
+
+    yaml_file.write_text(good, "utf-8")
+    page.wait_for_function("document.querySelector('h1') && document.querySelector('h1').innerText.startsWith('A Prospective')", timeout=15000)
+    page.close()
+
+
+def test_a_new_seed_is_extracted_and_served(preview):
+    project, port = preview
+    shutil.copy(FIXTURES / "seeds" / "trialx_female.txt", project / "seeds" / "010_new.txt")
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        status, body = get(port, f"{BASE_PATH}trials/nct09876543/")
+        if status == 200:
+            break
+        time.sleep(0.3)
+    assert status == 200 and "A Study of Drug X in Women With Ovarian Cancer" in body
+    assert (project / "content" / "trials" / "nct09876543.yaml").is_file()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"{BASE_PATH}../../../../etc/passwd",
+        f"{BASE_PATH}%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        f"{BASE_PATH}%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        f"{BASE_PATH}..%5c..%5cetc%5cpasswd",
+        f"{BASE_PATH}%00",
+        "/etc/passwd",
+    ],
+)
+def test_the_server_refuses_paths_outside_the_site(preview, path):
+    status, body = get(preview[1], path)
+    assert status == 404
+    assert "root:" not in body
+
+
+def test_a_symlink_out_of_the_site_is_not_followed(preview):
+    project, port = preview
+    secret = project / "secret.txt"
+    secret.write_text("do not serve", "utf-8")
+    os.symlink(secret, project / "site" / "leak.txt")
+    status, body = get(port, f"{BASE_PATH}leak.txt")
+    assert status == 404 and "do not serve" not in body
+
+
+def test_the_server_listens_on_loopback_only(preview):
+    port = preview[1]
+    listening = [
+        line.split()[1] for name in ("/proc/net/tcp", "/proc/net/tcp6") if Path(name).exists()
+        for line in Path(name).read_text().splitlines()[1:]
+        if line.split()[3] == "0A" and int(line.split()[1].rsplit(":", 1)[1], 16) == port
+    ]
+    assert listening and all(address.rsplit(":", 1)[0] in {"0100007F", "00000000000000000000000001000000"} for address in listening)
+
+
+def test_request_paths_resolve_inside_the_root_only(tmp_path):
+    (tmp_path / "a").mkdir()
+    assert resolve_request(tmp_path, "/", "/a/") == tmp_path.resolve() / "a"
+    assert resolve_request(tmp_path, "/base/", "/a/") is None
+    assert resolve_request(tmp_path, "/", "/a/%2e%2e/%2e%2e/x") is None
+
+
+def test_error_page_shows_problems_as_text():
+    page = error_page(["content/trials/x.yaml:3: title: <script>alert(1)</script>"]).decode()
+    assert "&lt;script&gt;" in page and "<script>alert" not in page

@@ -1,0 +1,196 @@
+"""`serve`: a local preview that rebuilds what an edit affects and reloads the browser.
+
+livereload provides the browser side (its script and websocket); the rest is ours: a poller that
+watches the sources (never the output, so the server's own writes cause no rebuild), waits for a
+burst of saves to settle, rebuilds incrementally and then tells browsers to reload; and a WSGI
+app that serves only files under the site root, under the site's base path, and answers every
+page with an error page while the content or templates are broken.
+"""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+from urllib.parse import unquote, urlsplit
+
+from livereload import Server
+from tornado.ioloop import PeriodicCallback
+from livereload.handlers import LiveReloadHandler
+from livereload.watcher import Watcher
+
+from .content import InvalidContent
+from .errors import TrialsiteError
+from .render import SiteBuilder, load_config
+from .render.engine import TEMPLATES_DIR
+from .render.urls import Urls
+from .sync import Regenerate, sync
+
+POLL_MS = 250
+
+
+@dataclass
+class Sources:
+    """What the preview is built from; a change to any of these rebuilds it."""
+
+    content: Path
+    seeds: Path
+    config: Path
+    templates: Path = TEMPLATES_DIR
+
+    def snapshot(self, paths: Iterable[Path] | None = None) -> dict[str, tuple[int, int]]:
+        stamps: dict[str, tuple[int, int]] = {}
+        for root in paths or (self.content, self.seeds, self.config, self.templates):
+            for path in [root] if root.is_file() else sorted(root.rglob("*")) if root.is_dir() else []:
+                if path.is_file() and not path.name.startswith("."):
+                    stat = path.stat()
+                    stamps[str(path)] = (stat.st_mtime_ns, stat.st_size)
+        return stamps
+
+
+@dataclass
+class Preview:
+    sources: Sources
+    out_dir: Path
+    base_url: str | None
+    log: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True)
+    problems: list[str] = field(default_factory=list)
+    base_path: str = "/"
+
+    def rebuild(self) -> None:
+        """Build incrementally; on failure keep the last good pages on disk and remember why."""
+        try:
+            config = load_config(self.sources.config, self.base_url)
+            self.base_path = Urls(config.base_url).base_path
+            result = SiteBuilder(self.sources.content, self.out_dir, config, self.sources.templates, live=True).build()
+        except InvalidContent as exc:
+            self.problems = [str(problem) for problem in exc.problems]
+        except TrialsiteError as exc:
+            self.problems = [str(exc)]
+        else:
+            self.problems = []
+            self.log(f"serve: {len(result.written)} files rebuilt in {result.seconds * 1000:.0f} ms")
+            return
+        for problem in self.problems:
+            self.log(f"serve: {problem}")
+
+    def extract(self) -> None:
+        """New and changed seeds, under extract's hand-edit protection."""
+        try:
+            report = sync(self.sources.seeds, self.sources.content, Regenerate.CHANGED_SEEDS)
+        except TrialsiteError as exc:
+            self.log(f"serve: {exc}")
+            return
+        for line in report.lines:
+            if not line.startswith("unchanged"):
+                self.log(f"serve: {line}")
+
+    def app(self, environ: dict, start_response: Callable) -> list[bytes]:
+        """WSGI: files under the site root only; an error page for every page while broken."""
+        path = environ.get("PATH_INFO", "/")
+        if path == "/" and self.base_path != "/":
+            start_response("302 Found", [("Location", self.base_path)])
+            return [b""]
+        target = resolve_request(self.out_dir, self.base_path, path)
+        if target is None:
+            return _respond(start_response, "404 Not Found", self._not_found_page())
+        if target.is_dir():
+            if not path.endswith("/"):
+                start_response("301 Moved Permanently", [("Location", path + "/")])
+                return [b""]
+            target = target / "index.html"
+        if self.problems and target.suffix == ".html":
+            return _respond(start_response, "500 Internal Server Error", error_page(self.problems))
+        if not target.is_file():
+            return _respond(start_response, "404 Not Found", self._not_found_page())
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        return _respond(start_response, "200 OK", target.read_bytes(), kind)
+
+    def _not_found_page(self) -> bytes:
+        if self.problems:
+            return error_page(self.problems)
+        page = self.out_dir / "404.html"
+        return page.read_bytes() if page.is_file() else b"<!DOCTYPE html><title>Not found</title><head></head>Not found"
+
+
+def resolve_request(out_dir: Path, base_path: str, path: str) -> Path | None:
+    """The file a URL path names, or None when it is outside the base path or the site root
+    (`..` in any encoding, a NUL, or a symlink that leads out)."""
+    if not path.startswith(base_path):
+        return None
+    relative = unquote(path[len(base_path):])
+    parts = [part for part in relative.split("/") if part not in ("", ".")]
+    if any(part == ".." or "\\" in part or "\0" in part for part in parts):
+        return None
+    root = out_dir.resolve()
+    target = root.joinpath(*parts).resolve() if parts else root
+    if target != root and root not in target.parents:
+        return None
+    return target
+
+
+def error_page(problems: list[str]) -> bytes:
+    items = "\n".join(f"<li><code>{html.escape(problem)}</code></li>" for problem in problems)
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<title>Build failed — trialsite preview</title>\n</head>\n<body>\n"
+        "<h1>The site could not be built</h1>\n"
+        "<p>Fix these and save: this page reloads by itself.</p>\n"
+        f"<ul class=\"build-errors\">\n{items}\n</ul>\n</body>\n</html>\n"
+    ).encode("utf-8")
+
+
+def _respond(start_response: Callable, status: str, body: bytes, kind: str = "text/html; charset=utf-8") -> list[bytes]:
+    start_response(status, [("Content-Type", kind), ("Cache-Control", "no-store")])
+    return [body]
+
+
+class SourceWatcher(Watcher):
+    """livereload's watcher, told to watch our sources our way: rebuild once a burst of saves has
+    settled, then reload browsers ourselves (livereload's own reload drops saves that come less
+    than three seconds apart)."""
+
+    def __init__(self, preview: Preview):
+        super().__init__()
+        self.preview = preview
+        self.stamps = preview.sources.snapshot()
+        self.pending = False
+        self.watch(str(preview.sources.content))  # so livereload does not watch the working directory
+
+    def start(self, callback: Callable[[], None]) -> bool:
+        PeriodicCallback(callback, POLL_MS).start()
+        return True
+
+    def examine(self) -> tuple[None, None]:
+        current = self.preview.sources.snapshot()
+        if current != self.stamps:
+            seeds_changed = _changed_under(self.stamps, current, self.preview.sources.seeds)
+            self.stamps, self.pending = current, True
+            if seeds_changed:
+                self.preview.extract()
+                self.stamps = self.preview.sources.snapshot()
+            return None, None  # a save is under way: wait one more tick for the burst to end
+        if self.pending:
+            self.pending = False
+            self.preview.rebuild()
+            LiveReloadHandler.reload_waiters(path="*")
+        return None, None
+
+
+def _changed_under(before: dict, after: dict, root: Path) -> bool:
+    prefix = str(root)
+    return {k: v for k, v in before.items() if k.startswith(prefix)} != {
+        k: v for k, v in after.items() if k.startswith(prefix)
+    }
+
+
+def serve(preview: Preview, host: str, port: int) -> None:
+    preview.extract()
+    preview.rebuild()
+    server = Server(app=preview.app, watcher=SourceWatcher(preview))
+    preview.log(f"serve: http://{host}:{port}{preview.base_path} (Ctrl-C stops)")
+    server.serve(port=port, host=host, debug=False)
+
