@@ -317,15 +317,15 @@ def make_record(index: int, seed: int) -> dict:
     return record
 
 
-_STR, _NULL, _INT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null", "tag:yaml.org,2002:int"
+_NULL, _INT = "tag:yaml.org,2002:null", "tag:yaml.org,2002:int"
 
 
-def _node(value) -> yaml.Node:
-    """The node PyYAML's representer builds for JSON-like data with `yamlio`'s string styles,
-    without its generic dispatch and alias bookkeeping (which no fresh model_dump needs)."""
+def _node(value, str_node) -> yaml.Node:
+    """The node PyYAML's representer builds for JSON-like data, without its generic dispatch and
+    alias bookkeeping (which a fresh model_dump never needs); strings go through `str_node`,
+    the string representer `yamlio` registered, so they get exactly its styles."""
     if isinstance(value, str):
-        style = "|" if "\n" in value else ">" if len(value) > yamlio.WIDTH - 20 else None
-        return yaml.ScalarNode(_STR, value, style=style)
+        return str_node(value)
     if value is None:
         return yaml.ScalarNode(_NULL, "null")
     if isinstance(value, bool):
@@ -333,9 +333,9 @@ def _node(value) -> yaml.Node:
     if isinstance(value, int):
         return yaml.ScalarNode(_INT, str(value))
     if isinstance(value, list):
-        return yaml.SequenceNode("tag:yaml.org,2002:seq", [_node(item) for item in value], flow_style=False)
+        return yaml.SequenceNode("tag:yaml.org,2002:seq", [_node(item, str_node) for item in value], flow_style=False)
     if isinstance(value, dict):
-        pairs = [(_node(key), _node(item)) for key, item in value.items()]
+        pairs = [(_node(key, str_node), _node(item, str_node)) for key, item in value.items()]
         return yaml.MappingNode("tag:yaml.org,2002:map", pairs, flow_style=False)
     raise TypeError(f"unexpected {type(value).__name__} in a trial record")
 
@@ -347,9 +347,10 @@ def _dump_unchecked(data) -> str:
     stream = io.StringIO()
     dumper = yamlio._BlockDumper(stream, allow_unicode=True, sort_keys=False, width=yamlio.WIDTH,
                                  default_flow_style=False)
+    represent_str = dumper.yaml_representers[str]
     try:
         dumper.open()
-        dumper.serialize(_node(data))
+        dumper.serialize(_node(data, lambda value: represent_str(dumper, value)))
         dumper.close()
     finally:
         dumper.dispose()
@@ -357,7 +358,8 @@ def _dump_unchecked(data) -> str:
 
 
 CHECK_EVERY = 25
-_fast_dump_ok = True
+# Off if yamlio no longer has the pieces the fast path reuses: then render_trial does it all.
+_fast_dump_ok = hasattr(yamlio, "_BlockDumper") and hasattr(yamlio, "WIDTH")
 
 
 def make_trial(index: int, seed: int) -> tuple[str | None, str, str]:

@@ -74,7 +74,8 @@ def _is_day(text: str) -> bool:
 
 
 def page_text(trial: dict) -> str:
-    matter = yaml.dump(front_matter(trial), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    # No line folding: every scalar, the title too, stays on its key's line.
+    matter = yaml.dump(front_matter(trial), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1_000_000)
     body = [trial["summary"] or ""]
     if trial["description"]:
         body += ["<!--more-->", trial["description"]]
