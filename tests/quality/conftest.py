@@ -81,8 +81,10 @@ def sample_pages(site_crawl, site_server) -> dict[str, str]:
 # --------------------------------------------------------------------------- browser
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """One Chromium for all of tests/quality, closed when the package is done: Playwright's sync
+    API allows one running instance per thread, and other test files start their own."""
     require(Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK), f"Chromium is not installed at {CHROMIUM}")
     try:
         from playwright.sync_api import sync_playwright
