@@ -49,3 +49,23 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "content").mkdir()
     shutil.copy(ROOT / "content" / "drugs.yaml", tmp_path / "content" / "drugs.yaml")
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's, driven by Playwright) for every browser test: Playwright's
+    sync API allows one running instance per thread. Never `playwright install`: it downloads a
+    browser build, which cannot work here."""
+    import os
+
+    from quality._site import CHROMIUM, CHROMIUM_ARGS, require
+
+    require(Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK), f"Chromium is not installed at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:  # depends on the machine
+        require(False, f"playwright is not importable ({exc})")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()

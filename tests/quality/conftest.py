@@ -12,12 +12,9 @@ import pytest
 
 from ._site import (
     BASE_URL,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     SiteServer,
     build_site,
     crawl,
-    require,
 )
 
 SCREENSHOTS = Path(os.environ.get("TRIALSITE_SCREENSHOTS", Path(__file__).resolve().parent / "screenshots"))
@@ -79,23 +76,6 @@ def sample_pages(site_crawl, site_server) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- browser
-
-
-@pytest.fixture(scope="package")
-def browser():
-    """One Chromium for all of tests/quality, closed when the package is done: Playwright's sync
-    API allows one running instance per thread, and other test files start their own."""
-    require(Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK), f"Chromium is not installed at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:  # pragma: no cover - depends on the machine
-        require(False, f"playwright is not importable ({exc})")
-    # Never `playwright install`: it downloads a browser build, which cannot work here.
-    # Debian's Chromium is driven directly.
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="session")

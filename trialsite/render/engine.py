@@ -23,9 +23,9 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError
 
-from ..content import DRUGS_FILE, TRIALS_DIR, InvalidContent, load_record, load_vocabulary
+from ..content import DRUGS_FILE, TRIALS_DIR, InvalidContent, load_trial, load_vocabulary
 from ..errors import BuildError, ContentError
-from ..model import DrugVocabulary, Trial
+from ..model import DrugVocabulary
 from . import exports, feeds
 from .config import SiteConfig
 from .listing import Listing
@@ -101,7 +101,7 @@ class Renderer:
 
     def trial(self, slug: str, path: Path, title_shared: bool) -> tuple[TrialRecord, bytes]:
         stamp = file_stamp(path)
-        trial = load_record(path, Trial)
+        trial = load_trial(path)
         view = trial_view(slug, trial)
         html = self.page(trial_page(view, title_shared, self.config, self.urls, self.drug_classes))
         rows = exports.export_rows(slug, trial, self.urls)

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from ..model import Outcome, StatedDate, Trial
 from . import markdown
-from .listing import Link, Listing, listing_of
+from .listing import Listing, listing_of
 
 CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/"
 MONTHS = "January February March April May June July August September October November December".split()
