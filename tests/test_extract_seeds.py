@@ -165,7 +165,7 @@ def test_seed_004_eligibility_keeps_sub_items_inside_their_criterion(seed_trial)
 
 def test_seed_004_only_condition_and_the_keywords(seed_trial):
     trial = seed_trial("004")
-    assert trial.conditions == ["Intrahepatic Cholangiocarcinoma (Icc)"]
+    assert trial.conditions == ["Intrahepatic Cholangiocarcinoma (ICC)"]
     assert trial.keywords == ["Adjuvant Chemoradiotherapy", "Narrow Margin", "Lymph Node Involvement"]
 
 

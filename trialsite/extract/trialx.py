@@ -47,7 +47,7 @@ def parse(lines: list[str]) -> Parsed:
 
     overview = paragraphs_to_markdown(lines[marks["overview"] + 1 : marks["eligibility"]], line_per_paragraph=True)
     details_end = _block_end(stripped, marks["study details"] + 1)
-    terms = dedupe([tidy(t) for t in stripped[marks["study details"] + 1 : details_end] if t])
+    terms = dedupe([_restore_acronym(tidy(t)) for t in stripped[marks["study details"] + 1 : details_end] if t])
     fields.update(
         summary=overview,
         eligibility=parse_criteria(lines[marks["eligibility"] + 1 : marks["study details"]]),
@@ -55,6 +55,11 @@ def parse(lines: list[str]) -> Parsed:
     fields["conditions"], fields["keywords"] = split_mixed(terms)
     review = _read_footer(stripped[details_end:], fields)
     return Parsed(fields=fields, prose=overview or "", drug_texts=(title, overview or ""), review=review)
+
+
+def _restore_acronym(term: str) -> str:
+    """The page title-cases every term, acronyms included: 'Cholangiocarcinoma (Icc)'."""
+    return re.sub(r"\(([A-Z][a-z]{1,4})\)$", lambda m: f"({m.group(1).upper()})", term)
 
 
 def _section_marks(lines: list[str]) -> dict[str, int]:
