@@ -28,7 +28,7 @@ def trial(**fields) -> Trial:
 
 
 def listings(trials: dict[str, Trial]):
-    return [listing_of(slug, record) for slug, record in trials.items()]
+    return [listing_of(slug, record, None) for slug, record in trials.items()]
 
 
 # URLs

@@ -18,7 +18,7 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError
@@ -39,6 +39,7 @@ from .urls import Urls, output_path
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 TEMPLATES_DIR = PACKAGE_DIR.parent / "templates"
 STATIC_DIR = "static"
+ROW_TEMPLATE = "partials/trial_row.html"
 # Below this many jobs, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 64
 # GitHub Pages refuses a published site over 1 GB; warn while there is still room.
@@ -103,6 +104,8 @@ class Renderer:
         stamp = file_stamp(path)
         trial = load_trial(path)
         view = trial_view(slug, trial)
+        row = self.env.get_template(ROW_TEMPLATE).render(trial=view.listing)
+        view = replace(view, listing=replace(view.listing, row_html=row))
         html = self.page(trial_page(view, title_shared, self.config, self.urls, self.drug_classes))
         rows = exports.export_rows(slug, trial, self.urls)
         return TrialRecord(slug, stamp, title_shared, view.listing, *rows), html

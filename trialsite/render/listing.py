@@ -8,6 +8,8 @@ import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 
+from markupsafe import Markup
+
 from ..model import Trial
 from . import markdown
 from .taxonomy import NOT_STATED, TAXONOMIES, slugify
@@ -33,6 +35,11 @@ class Listing:
     term_names: tuple[tuple[str, tuple[str, ...]], ...]  # (taxonomy key, term names), in TAXONOMIES order
     latest_date: str | None  # newest valid stated date, ISO
     blurb: str | None  # the summary as plain text, shortened: for the feed
+    row_html: str = ""  # the trial's row in every list, rendered once (see Renderer.trial)
+
+    @property
+    def row(self) -> Markup:
+        return Markup(self.row_html)
 
     @property
     def route(self) -> str:
@@ -59,7 +66,7 @@ class Listing:
         return hashlib.sha1(repr(self).encode("utf-8")).hexdigest()
 
 
-def listing_of(slug: str, trial: Trial) -> Listing:
+def listing_of(slug: str, trial: Trial, plain_summary: str | None) -> Listing:
     days = sorted(date.date for date in trial.dates if _is_real_day(date.date))
     return Listing(
         slug=slug,
@@ -70,7 +77,7 @@ def listing_of(slug: str, trial: Trial) -> Listing:
         ages=age_range(trial.min_age, trial.max_age),
         term_names=tuple((tax.key, tuple(tax.terms_of(trial))) for tax in TAXONOMIES),
         latest_date=days[-1] if days else None,
-        blurb=markdown.shorten(markdown.to_plain_text(trial.summary), FEED_SUMMARY_LENGTH) if trial.summary else None,
+        blurb=markdown.shorten(plain_summary, FEED_SUMMARY_LENGTH) if plain_summary else None,
     )
 
 

@@ -1,46 +1,46 @@
 """Markdown fields (summary, description) to safe HTML, and to plain text for metadata.
 
-Raw HTML in content is shown as text, and markdown-it's link validation drops javascript:,
-vbscript: and data: links. Images are off: an image URL in content would make every visitor's
-browser fetch from another host, and the site promises to be self-contained.
+markdown-it-pyrs is the Rust port of markdown-it by markdown-it-py's maintainer: the same
+CommonMark output (checked against markdown-it-py in the tests), about sixteen times faster.
+Only the plugins below are on: no raw HTML (content's tags show as text), no images (an image
+URL in content would make every visitor's browser fetch from another host, and the site promises
+to be self-contained), and markdown-it's link validation drops javascript:, vbscript: and data:
+links.
 """
 
 from __future__ import annotations
 
-from markdown_it import MarkdownIt
+import html
+import re
+
+from markdown_it_pyrs import MarkdownIt
 from markupsafe import Markup
 
+PLUGINS = [
+    "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
+    "autolink", "backticks", "emphasis", "entity", "escape", "link", "newline",
+]
 # Headings inside a field sit under the page's own h1 and the section's h2.
 HEADING_SHIFT = 2
 
-_md = MarkdownIt("commonmark", {"html": False}).disable("image")
-
-
-def _shift_heading(renderer, tokens, idx, options, env):  # markdown-it's render-rule signature
-    token = tokens[idx]
-    token.tag = f"h{min(int(token.tag[1]) + HEADING_SHIFT, 6)}"
-    return renderer.renderToken(tokens, idx, options, env)
-
-
-_md.add_render_rule("heading_open", _shift_heading)
-_md.add_render_rule("heading_close", _shift_heading)
+_md = MarkdownIt("zero").enable_many(PLUGINS)
+# Raw HTML is off, so every tag in the output is one the renderer made.
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
+_TAG = re.compile(r"<[^>]*>")
 
 
 def to_html(text: str) -> Markup:
-    return Markup(_md.render(text))
+    rendered = _md.render(text)
+    return Markup(_HEADING_TAG.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + HEADING_SHIFT, 6)}>", rendered))
 
 
 def to_plain_text(text: str) -> str:
     """The words of a Markdown text without its markup, on one line (for descriptions)."""
-    words: list[str] = []
-    for block in _md.parse(text):
-        for token in block.children or ():
-            if token.type in {"text", "code_inline"}:
-                words.append(token.content)
-            elif token.type in {"softbreak", "hardbreak"}:
-                words.append(" ")
-        words.append(" ")
-    return " ".join("".join(words).split())
+    return html_to_plain_text(_md.render(text))
+
+
+def html_to_plain_text(rendered: str) -> str:
+    return " ".join(html.unescape(_TAG.sub(" ", rendered)).split())
 
 
 def shorten(text: str, limit: int = 160) -> str:

@@ -62,12 +62,14 @@ class TrialView:
 
 
 def trial_view(slug: str, trial: Trial) -> TrialView:
+    summary_html = markdown.to_html(trial.summary) if trial.summary else None
+    plain_summary = markdown.html_to_plain_text(summary_html) if summary_html else None
     return TrialView(
-        listing=listing_of(slug, trial),
+        listing=listing_of(slug, trial, plain_summary),
         record=trial,
-        summary_html=markdown.to_html(trial.summary) if trial.summary else None,
+        summary_html=summary_html,
         description_html=markdown.to_html(trial.description) if trial.description else None,
-        plain_summary=markdown.to_plain_text(trial.summary) if trial.summary else None,
+        plain_summary=plain_summary,
         inclusion=tuple(map(criterion, trial.eligibility.inclusion)),
         exclusion=tuple(map(criterion, trial.eligibility.exclusion)),
         outcome_groups=(
