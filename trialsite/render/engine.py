@@ -70,6 +70,7 @@ def template_environment(templates_dir: Path, config: SiteConfig) -> Environment
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one build, one set of templates: no stat() per include
     )
     urls = Urls(config.base_url)
     env.globals.update(
