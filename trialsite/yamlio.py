@@ -4,7 +4,10 @@ Values are always read by yaml-rs (a Rust YAML 1.2 parser, about eight times fas
 PyYAML's C loader on our files): an editor's `NO`, `yes` or `2024-10-27` stays the string it
 looks like instead of turning into a bool or a date; duplicate keys and aliases are errors
 (content never needs an alias, and refusing them rules out a "billion laughs"). PyYAML's
-composer is used only to find the line of each key when something must be reported.
+event parser is used only to find the line of each key when something must be reported, and
+on that slow path everything else content never needs is refused with its line: tags
+(`!!python/...`, `!include`), nesting deeper than any trial, a second document, numbers too long
+to convert. A UTF-8 byte-order mark is ignored.
 """
 
 from __future__ import annotations
@@ -24,6 +27,10 @@ _NO_ALIASES = yaml_rs.AliasLimits(
     max_alias_expansions_per_anchor=0, max_replay_stack_depth=0, max_total_replayed_events=0
 )
 _ERROR_LINE = re.compile(r"\bline (\d+)")
+# Python refuses to read integers longer than this (a guard against slow conversions).
+_LONG_NUMBER = re.compile(r"[-+]?[0-9_]{4000,}")
+# The model nests four levels at most (outcomes.primary.0.measure); far deeper is no trial.
+MAX_DEPTH = 32
 WIDTH = 100
 
 
@@ -31,17 +38,20 @@ def parse(text: str, filename: str) -> Any:
     """The document's data, or a ContentError naming the file and line."""
     try:
         return yaml_rs.loads(
-            text,
+            text.removeprefix("\ufeff"),
             parse_datetime=False,
             alias_limits=_NO_ALIASES,
             duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
         )
     except yaml_rs.YAMLDecodeError as exc:
-        message = str(exc).splitlines()[0]
+        report = str(exc).splitlines() or ["not YAML"]
+        message = report[0] if len(report) == 1 else f"{report[0]}: {report[-1].strip()}"
         if "alias" in message:
             message = "YAML aliases (*name) are not allowed here"
         line = _ERROR_LINE.search(str(exc))
         raise ContentError(filename, f"invalid YAML: {message}", int(line.group(1)) if line else None) from exc
+    except (ValueError, OverflowError, RecursionError) as exc:  # e.g. an integer of 5,000 digits
+        raise ContentError(filename, f"invalid YAML: a value cannot be read ({exc})") from exc
 
 
 @dataclass(frozen=True)
@@ -59,38 +69,97 @@ class Loaded:
 
 def load(text: str, filename: str) -> Loaded:
     """Parse one YAML document with the line of every key, or raise ContentError."""
-    lines: dict[tuple[str | int, ...], int] = {}
-    try:
-        node = yaml.compose(text, Loader=_Composer)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise ContentError(filename, f"invalid YAML: {exc.problem or exc.context}", mark.line + 1 if mark else None) from exc
-    except yaml.YAMLError as exc:
-        raise ContentError(filename, f"invalid YAML: {exc}") from exc
-    if node is None:
-        raise ContentError(filename, "the file is empty", 1)
-    _check_node(node, (), lines, filename, set())
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as some Windows editors save
+    lines = _index_lines(text, filename)
     return Loaded(parse(text, filename), lines)
 
 
-def _check_node(node: yaml.Node, path: tuple, lines: dict, filename: str, seen: set[int]) -> None:
-    """Record line numbers; name the line of a duplicate key or an alias."""
-    lines.setdefault(path, node.start_mark.line + 1)
-    if id(node) in seen:  # the composer hands out the anchored node again for each alias
-        raise ContentError(filename, "YAML aliases (*name) are not allowed here", lines[path])
-    seen.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node)
-            line = key_node.start_mark.line + 1
-            if path + (key,) in lines:
-                first = lines[path + (key,)]
-                raise ContentError(filename, f"{key}: duplicate key (first given on line {first})", line)
-            lines[path + (key,)] = line
-            _check_node(value_node, path + (key,), lines, filename, seen)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _check_node(item, path + (index,), lines, filename, seen)
+def _index_lines(text: str, filename: str) -> dict[tuple[str | int, ...], int]:
+    """The line of every key and list item, from PyYAML's event stream (no recursion, so a
+    hostile nesting depth cannot overflow the stack); refuses what content never needs: aliases,
+    tags, duplicate keys, non-text keys, deep nesting, several documents, over-long numbers."""
+    lines: dict[tuple[str | int, ...], int] = {}
+    stack: list[_Frame] = []
+    documents = 0
+    line = None
+    try:
+        for event in yaml.parse(text, Loader=_Composer):
+            line = event.start_mark.line + 1 if event.start_mark else None
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise ContentError(filename, "invalid YAML: a second document (---); one file holds one trial", line)
+                continue
+            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+                continue
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                raise ContentError(filename, "YAML aliases (*name) are not allowed here", line)
+            if event.tag is not None:
+                tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+                raise ContentError(filename, f"YAML tags ({tag}) are not allowed here: content is plain data", line)
+            if isinstance(event, yaml.ScalarEvent) and not event.style and _LONG_NUMBER.fullmatch(event.value):
+                raise ContentError(filename, f"a number with {len(event.value):,} digits is too long to read", line)
+            path: tuple[str | int, ...] = ()
+            if stack:
+                frame = stack[-1]
+                if frame.mapping and frame.key is None:
+                    if not isinstance(event, yaml.ScalarEvent):
+                        raise ContentError(filename, "invalid YAML: a key must be a plain name, not a list or mapping", line)
+                    key = frame.path + (event.value,)
+                    if key in lines:
+                        raise ContentError(
+                            filename, f"{event.value}: duplicate key (first given on line {lines[key]})", line
+                        )
+                    lines[key] = line
+                    frame.key = event.value
+                    continue
+                if frame.mapping:
+                    path, frame.key = frame.path + (frame.key,), None
+                else:
+                    path, frame.index = frame.path + (frame.index,), frame.index + 1
+            lines.setdefault(path, line)
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise ContentError(filename, f"invalid YAML: nested more than {MAX_DEPTH} levels deep", line)
+                stack.append(_Frame(path, isinstance(event, yaml.MappingStartEvent)))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise ContentError(filename, f"invalid YAML: {_yaml_problem(exc, text)}", mark.line + 1 if mark else None) from exc
+    except yaml.reader.ReaderError as exc:
+        where = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character or "?")
+        raise ContentError(filename, f"invalid YAML: character U+{char:04X} is not allowed ({exc.reason})", where) from exc
+    except yaml.YAMLError as exc:
+        raise ContentError(filename, f"invalid YAML: {exc}", line) from exc
+    if () not in lines:
+        raise ContentError(filename, "the file is empty", 1)
+    return lines
+
+
+@dataclass
+class _Frame:
+    path: tuple[str | int, ...]
+    mapping: bool
+    key: str | None = None  # in a mapping: the key whose value comes next
+    index: int = 0  # in a list: the next item's index
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> str:
+    problem = exc.problem or exc.context or "not YAML"
+    if "tab" in problem or (exc.problem_mark and _char_at(text, exc.problem_mark) == "\t"):
+        return f"{problem}: indent with spaces, not tabs"
+    return problem
+
+
+def _char_at(text: str, mark: Any) -> str | None:
+    """The character a parser error points at (the C parser's marks carry no buffer)."""
+    lines = text.splitlines()
+    if not 0 <= mark.line < len(lines) or not 0 <= mark.column < len(lines[mark.line]):
+        return None
+    return lines[mark.line][mark.column]
 
 
 class _BlockDumper(_Dumper):  # type: ignore[misc, valid-type]
