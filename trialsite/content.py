@@ -6,6 +6,8 @@ Every problem is collected, not just the first, and each names its file and line
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,18 @@ from .yamlio import Loaded, load, parse
 TRIALS_DIR = "trials"
 DRUGS_FILE = "drugs.yaml"
 SCHEMA_DIR = "schema"
+# A trial file's name is its page's address (trials/<name>/): lowercase letters, digits, '-'
+# and '_', as extract writes them; never a leading dot, so never '..', a hidden or a lock file.
+_TRIAL_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
+# Characters no field may hold: controls (except tab and line breaks) and the invisible ones that
+# can disguise text on screen (zero-width, bidi overrides and isolates, soft hyphen, BOM).
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
+# Anything that could let a forbidden character or a YAML tag past the fast loader: the
+# characters themselves, a backslash (an escape in a double-quoted string) or a `!` that may
+# start a tag. A false alarm only costs the slower, thorough load.
+_SUSPECT = re.compile(_FORBIDDEN.pattern + r"|\\|(?:^|[\s\[{,])!", re.MULTILINE)
 
 
 @dataclass
@@ -44,6 +58,7 @@ def load_content(content_dir: Path) -> Content:
         content.problems.extend(exc.problems)
     for path in trial_paths(content_dir):
         try:
+            check_trial_name(path)
             content.trials[path.stem] = load_record(path, Trial)
         except InvalidContent as exc:
             content.problems.extend(exc.problems)
@@ -71,19 +86,62 @@ def load_record(path: Path, model: type[pydantic.BaseModel]) -> Any:
         loaded = load(_read_text(path), str(path))
     except ContentError as exc:
         raise InvalidContent([exc]) from exc
+    problems = _text_problems(path, loaded)
     try:
-        return model.model_validate(loaded.data)
+        record = model.model_validate(loaded.data)
     except pydantic.ValidationError as exc:
-        raise InvalidContent([_problem(path, loaded, error, model) for error in exc.errors()]) from exc
+        problems = [_problem(path, loaded, error, model) for error in exc.errors()] + problems
+    if problems:
+        raise InvalidContent(problems)
+    return record
 
 
 def load_trial(path: Path) -> Trial:
     """`load_record(path, Trial)`, fast: parse and validate without line bookkeeping, and take
-    the slow path, which names file and line, only when something is wrong."""
+    the slow path, which names file and line, only when something is wrong or may be."""
+    check_trial_name(path)
     try:
-        return Trial.model_validate(parse(path.read_bytes().decode("utf-8"), str(path)))
+        text = path.read_bytes().decode("utf-8")
+        if not _SUSPECT.search(text):
+            return Trial.model_validate(parse(text, str(path)))
     except (ContentError, UnicodeDecodeError, pydantic.ValidationError):
-        return load_record(path, Trial)
+        pass
+    return load_record(path, Trial)
+
+
+def check_trial_name(path: Path) -> None:
+    if path.suffix != ".yaml" or not _TRIAL_NAME.fullmatch(path.stem):
+        raise InvalidContent([ContentError(
+            path,
+            "file name must be lowercase letters, digits, '-' or '_' before .yaml, starting with a letter or "
+            "digit (it becomes the page's address, trials/<name>/); rename the file",
+        )])
+
+
+def _text_problems(path: Path, loaded: Loaded) -> list[ContentError]:
+    """Every string value holding a control or invisible character, at its line."""
+    problems: list[ContentError] = []
+    pending: list[tuple[tuple, Any]] = [((), loaded.data)]
+    while pending:
+        loc, value = pending.pop()
+        if isinstance(value, str):
+            found = _FORBIDDEN.search(value)
+            if found:
+                dotted = ".".join(str(part) for part in loc) or "(document)"
+                problems.append(ContentError(
+                    path, f"{dotted}: contains {_describe(found.group())}; delete it", loaded.line_of(loc)
+                ))
+        elif isinstance(value, dict):
+            pending += [(loc + (key,), item) for key, item in value.items()]
+        elif isinstance(value, list):
+            pending += [(loc + (index,), item) for index, item in enumerate(value)]
+    return sorted(problems, key=lambda problem: problem.line or 0)
+
+
+def _describe(char: str) -> str:
+    name = unicodedata.name(char, "")
+    kind = "a control character" if unicodedata.category(char) == "Cc" else "an invisible character that can disguise text"
+    return f"U+{ord(char):04X}{' ' + name if name else ''}, {kind}"
 
 
 def _read_text(path: Path) -> str:
@@ -92,7 +150,7 @@ def _read_text(path: Path) -> str:
     except OSError as exc:
         raise ContentError(path, f"cannot read: {exc.strerror}") from exc
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ContentError(path, f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8", line) from exc
