@@ -31,8 +31,20 @@ _FULL_WIDTH_RE = re.compile("|".join(map(re.escape, _FULL_WIDTH)))
 _MD_ESCAPE_RE = re.compile(r"\\([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 
 
+# Markdown that would make scraped text into a link: `[text](url)`, a `[ref]: url` definition
+# and `<scheme:...>` or `<name@host>` autolinks. Extracted text is data, so the character that
+# makes each one a link is escaped (with any backslashes before it) and shows as itself.
+_LINK_SYNTAX = (
+    re.compile(r"(?P<pre>)(?P<bs>\\*)(?P<ch>\])(?=\s*\()"),  # closes link text right before (url)
+    re.compile(r"^(?P<pre> {0,3})(?P<bs>\\*)(?P<ch>\[)(?=[^\]]*\]:)"),  # a link reference definition
+    re.compile(r"(?P<pre>)(?P<bs>\\*)(?P<ch><)(?=[A-Za-z][A-Za-z0-9.+-]{1,31}:[^\s<>]*>|[^\s<>@]+@[^\s<>]+>)"),
+)
+
+
 def clean_line(line: str) -> str:
     """Make one line of scraped text safe to keep: no control or invisible characters."""
+    if line.isprintable():  # the usual case, and exact: every character below is unprintable
+        return line
     line = line.translate(_INVISIBLE)
     line = "".join(
         ch if ch == "\t" or unicodedata.category(ch) != "Cc" else " " for ch in line
@@ -57,8 +69,18 @@ def unescape_markdown(text: str) -> str:
 
 def tidy(text: str) -> str:
     """One field value: punctuation normalized, HTML entities and Markdown escapes undone (scraped
-    pages carry both), outer whitespace gone."""
-    return unescape_markdown(html.unescape(normalize_punctuation(text))).strip()
+    pages carry both), outer whitespace gone. Cleaned again after decoding: `&#x202E;` or `&#10;`
+    must not bring back what `clean_line` took out."""
+    return clean_line(unescape_markdown(html.unescape(normalize_punctuation(text)))).strip()
+
+
+def defuse_links(line: str) -> str:
+    """Escape the Markdown that would turn a line of extracted text into a link."""
+    if "]" not in line and "<" not in line:
+        return line
+    for pattern in _LINK_SYNTAX:
+        line = pattern.sub(lambda m: m["pre"] + m["bs"] * 2 + "\\" + m["ch"], line)
+    return line
 
 
 def paragraphs_to_markdown(lines: list[str], line_per_paragraph: bool = False) -> str | None:
@@ -67,7 +89,7 @@ def paragraphs_to_markdown(lines: list[str], line_per_paragraph: bool = False) -
     Scraped pages put one paragraph on each line; Markdown needs a blank line between them."""
     out: list[str] = []
     for line in lines:
-        line = tidy(line)
+        line = defuse_links(tidy(line))
         if line and out and out[-1] and line_per_paragraph:
             out.append("")
         if line or (out and out[-1]):

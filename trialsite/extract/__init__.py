@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..errors import SeedError
 from ..model import Trial, blank
 from ..seeds import Seed
 from . import clinconnect, ctgov_export, trialx, unknown
@@ -32,6 +33,8 @@ def extract(seed: Seed, drug_index: DrugIndex) -> Trial:
     record.update(parsed.fields)
     if not record["title"]:
         record.update(unknown.parse(lines).fields)
+    if not record["title"]:
+        raise SeedError(seed.file, "no text: no line of the document has any once decoded")
     review = list(parsed.review)
     _fill_from_prose(record, parsed, review)
     _fill_drugs(record, parsed, drug_index, review)

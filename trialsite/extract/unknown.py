@@ -7,7 +7,7 @@ another trial or to the page around it.
 from __future__ import annotations
 
 from ..text import tidy
-from .parsed import Parsed, first_text
+from .parsed import Parsed
 
 MAX_TITLE = 300
 
@@ -17,7 +17,8 @@ def matches(lines: list[str]) -> bool:
 
 
 def parse(lines: list[str]) -> Parsed:
-    title = tidy(lines[first_text(lines) or 0])[:MAX_TITLE]
+    # The first line with text once entities are decoded ("&#8203;" alone is no title).
+    title = next((text for text in map(tidy, lines) if text), "")[:MAX_TITLE].strip()
     return Parsed(
         fields={"title": title},
         review=["Layout not recognised: only the title was extracted. Fill in the rest by hand."],
