@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,15 +31,23 @@ def find_seeds(directory: Path) -> list[Path]:
 
 
 def read_seed(path: Path) -> Seed:
-    if path.is_symlink() or not path.is_file():
-        raise SeedError(path, "not a regular file")
-    size = path.stat().st_size
-    if size > MAX_SEED_BYTES:
-        raise SeedError(path, f"file is {size:,} bytes; seeds larger than {MAX_SEED_BYTES:,} are refused")
+    """A seed's text, or a SeedError. Symbolic links are refused, not followed: a seed must be a
+    document in seeds/, not a pointer to a file anywhere else on the machine."""
+    if path.is_symlink():
+        raise SeedError(path, "a symbolic link, not a seed document; copy the file into seeds/ instead")
+    if path.is_dir():
+        raise SeedError(path, "a directory, not a seed document")
+    if not path.is_file():
+        raise SeedError(path, "not a regular file (a device, pipe or socket), not a seed document")
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(MAX_SEED_BYTES + 1) if size <= MAX_SEED_BYTES else b""
+            size = max(size, len(data))  # never read more, even if the file grew meanwhile
     except OSError as exc:
         raise SeedError(path, f"cannot read: {exc.strerror}") from exc
+    if size > MAX_SEED_BYTES:
+        raise SeedError(path, f"file is {size:,} bytes; seeds larger than {MAX_SEED_BYTES:,} are refused")
     return parse_seed(path.name, data, path)
 
 
@@ -58,8 +67,19 @@ def decode(data: bytes, path: Path | str) -> str:
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     if b"\x00" in data:
+        if _looks_like_utf16(data):
+            raise SeedError(path, "UTF-16 without a byte-order mark; save the file as UTF-8")
         raise SeedError(path, "binary file (contains NUL bytes), not a text document")
     return _decode(data, "utf-8", path)
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """Text saved as UTF-16 without a BOM: mostly ASCII, so every other byte is NUL."""
+    sample = data[:4096]
+    return len(sample) >= 4 and any(
+        sample[start::2].count(0) >= 0.9 * len(sample[start::2]) and 0 not in sample[1 - start :: 2]
+        for start in (0, 1)
+    )
 
 
 def _decode(data: bytes, encoding: str, path: Path | str) -> str:

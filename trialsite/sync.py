@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import TRIALS_DIR, load_vocabulary
-from .errors import SeedError, TrialsiteError
+from .errors import SeedError, TrialsiteError, printable
 from .extract import extract
 from .extract.drugs import DrugIndex
 from .fsutil import atomic_write, sha256_bytes
@@ -24,6 +24,9 @@ from .seeds import Seed, find_seeds, read_seed
 from .yamlio import dump
 
 STATE_FILE = ".extract-state.json"
+_STATE_KEYS = {"file", "seed_sha256", "written_sha256"}
+# What extract itself writes: a hand-edited state can never make it write outside content/trials/.
+_STATE_FILE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*\.yaml")
 
 
 class Regenerate(enum.Enum):
@@ -65,9 +68,10 @@ def base_slug(trial: Trial) -> str:
 
 
 def render_trial(trial: Trial) -> str:
+    seed_name = "".join(ch if ch.isprintable() else "?" for ch in trial.source.file)  # one comment line
     header = (
         f"# yaml-language-server: $schema={SCHEMA_REF}\n"
-        f"# Extracted from seeds/{trial.source.file}. Edit freely: extract never overwrites a file\n"
+        f"# Extracted from seeds/{seed_name}. Edit freely: extract never overwrites a file\n"
         "# that has been edited by hand. A null or [] means the source does not say.\n"
     )
     return header + dump(trial.model_dump(mode="json"))
@@ -81,6 +85,8 @@ def sync(seeds_dir: Path, content_dir: Path, regenerate: Regenerate = Regenerate
     drug_index = DrugIndex.from_vocabulary(load_vocabulary(content_dir))
     for path in find_seeds(seeds_dir):
         try:
+            if not path.name.isprintable():
+                raise SeedError(path, "the file name holds control or invisible characters; rename the file")
             seed = read_seed(path)
             trial = extract(seed, drug_index)
         except SeedError as exc:
@@ -92,7 +98,11 @@ def sync(seeds_dir: Path, content_dir: Path, regenerate: Regenerate = Regenerate
             report.add("failed", f"error: {path}: extraction failed ({type(exc).__name__}: {exc}); please report this")
             continue
         text = render_trial(trial)
-        _sync_one(seed, trial, text, trials_dir, state, regenerate, report)
+        try:
+            _sync_one(seed, trial, text, trials_dir, state, regenerate, report)
+        except OSError as exc:  # e.g. a full disk, or a directory where a content file should be
+            report.failed += 1
+            report.add("failed", printable(f"error: {exc.filename or trials_dir}: {exc.strerror}; {seed.file} not extracted"))
     _save_state(content_dir, state)
     return report
 
@@ -148,8 +158,14 @@ def _load_state(content_dir: Path) -> dict:
     if not path.exists():
         return {}
     try:
-        return json.loads(path.read_text("utf-8"))["seeds"]
-    except (ValueError, KeyError, TypeError) as exc:
+        state = json.loads(path.read_text("utf-8"))["seeds"]
+        for seed, entry in state.items():
+            if not (isinstance(seed, str) and _STATE_KEYS <= set(entry) and all(isinstance(entry[k], str) for k in _STATE_KEYS)):
+                raise ValueError(f"entry {seed!r} is not a record of {', '.join(sorted(_STATE_KEYS))}")
+            if not _STATE_FILE_NAME.fullmatch(entry["file"]):
+                raise ValueError(f"entry {seed!r} names {entry['file']!r}, not a file in {TRIALS_DIR}/")
+        return state
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise TrialsiteError(path, f"unreadable extract state ({exc}); restore it from version control") from exc
 
 
