@@ -16,7 +16,15 @@ class TrialsiteError(Exception):
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
+        return printable(f"{where}: {self.message}")
+
+
+def printable(text: str) -> str:
+    """`text` with every control or invisible character (an ESC from a hostile file name or key
+    can rewrite a terminal) shown as an escape such as \\x1b or \\u202e."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
 
 
 class SeedError(TrialsiteError):
@@ -29,3 +37,8 @@ class ContentError(TrialsiteError):
 
 class BuildError(TrialsiteError):
     """The site could not be rendered or written."""
+
+
+class OutputError(BuildError):
+    """The machine, not the content, stopped the build: the output cannot be written (a full
+    disk, a read-only directory) or another build is writing it. Fix that, or wait, and retry."""
