@@ -1,31 +1,90 @@
-"""The command line: parse arguments, call one pipeline stage, print its report, set the exit code."""
+"""The command line: parse arguments, call one pipeline stage, print its report, set the exit code.
+
+Exit codes, for scripts:
+
+  0  done
+  1  a problem in the input: a seed refused, content invalid, a template or site.toml error.
+     Every problem is printed as `file[:line]: message`; fix those files and run again.
+  2  the command line itself is wrong (unknown command or option)
+  3  the machine stopped it, not the input: the output cannot be written (a full disk, a
+     read-only directory, no permission) or another build is writing the same site. The input
+     may be fine: fix that, or wait, and run again.
+  70 a bug in trialsite (a traceback is printed); please report it
+  130 interrupted (Ctrl-C)
+
+A build that fails with any of these leaves the previous site exactly as it was.
+"""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
+import traceback
 from pathlib import Path
 
 from .content import InvalidContent, load_content, schema_path
-from .errors import TrialsiteError
+from .errors import OutputError, TrialsiteError, printable
+from .lock import build_lock
 from .model import DrugVocabulary, Trial
 from .render import CONFIG_FILE, BuildResult, build_site, load_config
 from .render.engine import PAGES_LIMIT, PAGES_WARNING, site_size
 from .sync import Regenerate, sync
 
 SCHEMAS = {"trial": Trial, "drugs": DrugVocabulary}
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_OUTPUT, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 70, 130
+_HINTS = {
+    errno.ENOSPC: "the disk is full; free some space and build again",
+    errno.EDQUOT: "the disk quota is used up; free some space and build again",
+    errno.EROFS: "the file system is read-only; choose another --out or make it writable",
+    errno.EACCES: "no permission; choose another --out or make it writable",
+    errno.EPERM: "not permitted; choose another --out or make it writable",
+}
 
 
 def main(root: Path, argv: list[str] | None = None) -> int:
     args = _parser(root).parse_args(argv)
     try:
         return args.run(args, root)
-    except InvalidContent as exc:
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        code = report_error(exc, getattr(args, "out", None))
+        if code is None:
+            traceback.print_exc()
+            print("error: an internal error in trialsite (the traceback is above); please report it", file=sys.stderr)
+            return EXIT_BUG
+        return code
+
+
+def report_error(exc: BaseException, out: Path | None = None) -> int | None:
+    """Print a user's error the one way it is printed and give its exit code; None for a bug."""
+    if isinstance(exc, InvalidContent):
         _print_problems(exc.problems)
-    except TrialsiteError as exc:
+        return EXIT_INVALID
+    if isinstance(exc, TrialsiteError):
         print(f"error: {exc}", file=sys.stderr)
-    return 1
+        return EXIT_OUTPUT if isinstance(exc, OutputError) else EXIT_INVALID
+    if isinstance(exc, OSError):
+        print(f"error: {describe_os_error(exc, out)}", file=sys.stderr)
+        return EXIT_OUTPUT
+    return None
+
+
+def describe_os_error(exc: OSError, out: Path | None = None) -> str:
+    """`file: what happened; what to do`. A file being written into a staged site is named by
+    its place in the output directory, since the staged copy is gone by the time this prints."""
+    name = str(exc.filename) if exc.filename is not None else str(out or "")
+    if out is not None:
+        staging = str(out.parent / f".{out.name}-new-")
+        if name.startswith(staging):
+            inside = name[len(staging):].partition("/")[2]
+            name = str(out / inside) if inside else str(out)
+    what = exc.strerror or str(exc)
+    hint = _HINTS.get(exc.errno or 0)
+    return printable(f"{name}: {what}" + (f" ({hint})" if hint else ""))
 
 
 def _parser(root: Path) -> argparse.ArgumentParser:
@@ -73,7 +132,7 @@ def _run_default(args: argparse.Namespace, root: Path) -> int:
     args.force = False
     extracted = _run_extract(args, root)
     built = _run_build(args, root)
-    return extracted or built
+    return max(extracted, built)
 
 
 def _run_extract(args: argparse.Namespace, root: Path) -> int:
@@ -81,29 +140,28 @@ def _run_extract(args: argparse.Namespace, root: Path) -> int:
     for line in report.lines:
         print(line, file=sys.stderr if line.startswith("error:") else sys.stdout)
     print(report.summary())
-    return 1 if report.failed else 0
+    return EXIT_INVALID if report.failed else EXIT_OK
 
 
 def _run_check(args: argparse.Namespace, root: Path) -> int:
     content = load_content(args.content)
     _print_problems(content.problems)
     print(f"check: {len(content.trials)} trials valid, {len(content.problems)} problems")
-    return 1 if content.problems else 0
+    return EXIT_INVALID if content.problems else EXIT_OK
 
 
 def _run_build(args: argparse.Namespace, root: Path) -> int:
     try:
         config = load_config(root / CONFIG_FILE, args.base_url)
-        result = build_site(args.content, args.out, config, clean=args.clean)
-    except InvalidContent as exc:
-        _print_problems(exc.problems)
-    except TrialsiteError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        with build_lock(args.out, on_wait=lambda message: print(f"build: {message}", file=sys.stderr)):
+            result = build_site(args.content, args.out, config, clean=args.clean)
+    except (TrialsiteError, OSError) as exc:
+        code = report_error(exc, args.out)
     else:
         _print_build_summary(result)
-        return 0
-    print(f"build: failed; {args.out} was left as it was", file=sys.stderr)
-    return 1
+        return EXIT_OK
+    print(printable(f"build: failed; {args.out} was left as it was"), file=sys.stderr)
+    return code
 
 
 def _run_serve(args: argparse.Namespace, root: Path) -> int:

@@ -2,18 +2,24 @@
 
 `StagedOutput` (the build command) writes a complete new site beside the old one, hard-linking
 every unchanged file instead of copying it, then swaps the two directories: a reader sees the
-old site or the new one, never a mix, and a failed build leaves the old one as it was.
+old site or the new one, never a mix, and a failed build leaves the old one as it was. The swap
+is one atomic exchange of the two directories (Linux's renameat2), so even a build killed at
+that very moment leaves one whole site in place; where the exchange is not available it is two
+renames, and the next build puts the old site back if a crash fell between them. A build that
+holds the lock (`trialsite/lock.py`) first clears what killed builds left beside the output.
 `LiveOutput` (the preview server) replaces changed files in place, each one atomically.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from ..errors import BuildError
+from ..lock import is_held
 
 
 def write_file(root: Path, path: str, data: bytes) -> None:
@@ -29,6 +35,8 @@ class StagedOutput:
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir
         out_dir.parent.mkdir(parents=True, exist_ok=True)
+        if is_held(out_dir):
+            recover_interrupted(out_dir)
         self.root = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}-new-"))
 
     def keep(self, path: str) -> bool:
@@ -51,6 +59,9 @@ class StagedOutput:
         if not self.out_dir.exists():
             os.replace(self.root, self.out_dir)
             return
+        if _exchange(self.root, self.out_dir):  # the new site is in place; root now holds the old one
+            shutil.rmtree(self.root, ignore_errors=True)
+            return
         old = self.root.with_name(self.root.name.replace("-new-", "-old-", 1))
         os.replace(self.out_dir, old)
         try:
@@ -62,6 +73,38 @@ class StagedOutput:
 
     def abort(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def recover_interrupted(out_dir: Path) -> None:
+    """Clear what builds killed part-way left beside `out_dir`: staged sites (`.site-new-*`) and
+    old ones (`.site-old-*`); if a crash fell between the two renames of a swap, so that no site
+    is in place, the old site is put back first. Only call this while holding the build lock."""
+    parent, name = out_dir.parent, out_dir.name
+    if not parent.is_dir():
+        return
+    old = sorted(parent.glob(f".{name}-old-*"), key=lambda path: path.stat().st_mtime)
+    if not out_dir.exists() and old:
+        os.replace(old.pop(), out_dir)
+    for path in [*old, *parent.glob(f".{name}-new-*")]:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+try:
+    _renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+except (OSError, AttributeError):  # not Linux, or a C library without renameat2
+    _renameat2 = None
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two directories; False where the system cannot (then nothing happened)."""
+    if _renameat2 is None:
+        return False
+    if _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    return False
 
 
 class LiveOutput:

@@ -1,0 +1,111 @@
+"""One build at a time per output directory.
+
+A build holds an exclusive `flock` on `.<out>.lock` beside the output directory (`.site.lock`
+for `site/`) from before it reads the build state until the new site is in place. A second
+build waits up to `LOCK_WAIT` seconds for the first to finish, then gives up with a message
+naming the directory; it never writes a byte meanwhile. The kernel drops the lock when its
+holder exits, however it exits (even `kill -9`), so a crashed build never leaves a stale lock.
+The lock is re-entrant within one process, so a caller may hold it around a builder that takes
+it too.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import OutputError
+
+LOCK_WAIT = 30.0  # seconds a build waits for another one writing the same directory
+_POLL = 0.1
+_held: dict[str, int] = {}  # lock file -> how many times this process holds it
+
+
+def lock_path(out_dir: Path) -> Path:
+    return out_dir.parent / f".{out_dir.name}.lock"
+
+
+def is_held(out_dir: Path) -> bool:
+    """Whether this process holds the lock on `out_dir`, so nothing else is writing beside it."""
+    return _key(lock_path(out_dir)) in _held
+
+
+@contextmanager
+def build_lock(out_dir: Path, wait: float | None = None, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    path = lock_path(out_dir)
+    key = _key(path)
+    if key in _held:
+        _held[key] += 1
+        try:
+            yield
+        finally:
+            _held[key] -= 1
+        return
+    fd = _open(path)
+    try:
+        _acquire(fd, out_dir, path, LOCK_WAIT if wait is None else wait, on_wait)
+        _held[key] = 1
+        try:
+            yield
+        finally:
+            del _held[key]
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _key(path: Path) -> str:
+    return os.path.abspath(path)
+
+
+def _open(path: Path) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError:
+        if not path.is_file():
+            raise
+        return os.open(path, os.O_RDONLY | os.O_CLOEXEC)  # flock works on a read-only descriptor too
+
+
+def _acquire(fd: int, out_dir: Path, path: Path, wait: float, on_wait: Callable[[str], None] | None) -> None:
+    deadline = time.monotonic() + wait
+    told = False
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _holder(path)
+            if time.monotonic() >= deadline:
+                raise OutputError(
+                    out_dir,
+                    f"another build{holder} is writing {out_dir}; nothing was changed, try again when it has finished "
+                    f"(lock: {path})",
+                ) from None
+            if on_wait and not told:
+                on_wait(f"waiting for another build{holder} writing {out_dir}")
+                told = True
+            time.sleep(_POLL)
+        else:
+            _note_holder(fd)
+            return
+
+
+def _note_holder(fd: int) -> None:
+    """Write our pid into the lock file for the message a waiting build prints (best effort)."""
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    except OSError:
+        pass
+
+
+def _holder(path: Path) -> str:
+    try:
+        pid = path.read_text("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return f" (process {pid})" if pid.isdigit() else ""
