@@ -18,14 +18,13 @@ A build that fails with any of these leaves the previous site exactly as it was.
 from __future__ import annotations
 
 import argparse
-import errno
 import json
 import sys
 import traceback
 from pathlib import Path
 
 from .content import InvalidContent, load_content, schema_path
-from .errors import OutputError, TrialsiteError, printable
+from .errors import OutputError, TrialsiteError, describe_os_error, printable
 from .lock import build_lock
 from .model import DrugVocabulary, Trial
 from .render import CONFIG_FILE, BuildResult, build_site, load_config
@@ -34,13 +33,6 @@ from .sync import Regenerate, sync
 
 SCHEMAS = {"trial": Trial, "drugs": DrugVocabulary}
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_OUTPUT, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 70, 130
-_HINTS = {
-    errno.ENOSPC: "the disk is full; free some space and build again",
-    errno.EDQUOT: "the disk quota is used up; free some space and build again",
-    errno.EROFS: "the file system is read-only; choose another --out or make it writable",
-    errno.EACCES: "no permission; choose another --out or make it writable",
-    errno.EPERM: "not permitted; choose another --out or make it writable",
-}
 
 
 def main(root: Path, argv: list[str] | None = None) -> int:
@@ -71,20 +63,6 @@ def report_error(exc: BaseException, out: Path | None = None) -> int | None:
         print(f"error: {describe_os_error(exc, out)}", file=sys.stderr)
         return EXIT_OUTPUT
     return None
-
-
-def describe_os_error(exc: OSError, out: Path | None = None) -> str:
-    """`file: what happened; what to do`. A file being written into a staged site is named by
-    its place in the output directory, since the staged copy is gone by the time this prints."""
-    name = str(exc.filename) if exc.filename is not None else str(out or "")
-    if out is not None:
-        staging = str(out.parent / f".{out.name}-new-")
-        if name.startswith(staging):
-            inside = name[len(staging):].partition("/")[2]
-            name = str(out / inside) if inside else str(out)
-    what = exc.strerror or str(exc)
-    hint = _HINTS.get(exc.errno or 0)
-    return printable(f"{name}: {what}" + (f" ({hint})" if hint else ""))
 
 
 def _parser(root: Path) -> argparse.ArgumentParser:

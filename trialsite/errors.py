@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 
@@ -42,3 +43,26 @@ class BuildError(TrialsiteError):
 class OutputError(BuildError):
     """The machine, not the content, stopped the build: the output cannot be written (a full
     disk, a read-only directory) or another build is writing it. Fix that, or wait, and retry."""
+
+
+_HINTS = {
+    errno.ENOSPC: "the disk is full; free some space and build again",
+    errno.EDQUOT: "the disk quota is used up; free some space and build again",
+    errno.EROFS: "the file system is read-only; choose another --out or make it writable",
+    errno.EACCES: "no permission; choose another --out or make it writable",
+    errno.EPERM: "not permitted; choose another --out or make it writable",
+}
+
+
+def describe_os_error(exc: OSError, out: Path | None = None) -> str:
+    """`file: what happened; what to do`. A file being written into a staged site is named by
+    its place in the output directory, since the staged copy is gone by the time this prints."""
+    name = str(exc.filename) if exc.filename is not None else str(out or "")
+    if out is not None:
+        staging = str(out.parent / f".{out.name}-new-")
+        if name.startswith(staging):
+            inside = name[len(staging):].partition("/")[2]
+            name = str(out / inside) if inside else str(out)
+    what = exc.strerror or str(exc)
+    hint = _HINTS.get(exc.errno or 0)
+    return printable(f"{name}: {what}" + (f" ({hint})" if hint else ""))
