@@ -79,14 +79,14 @@ def test_an_edit_error_and_fix_show_in_the_open_page_without_a_manual_reload(pre
     good = yaml_file.read_text("utf-8")
 
     replace_in(yaml_file, "title: >-\n  A Prospective Phase II Study", "title: >-\n  Edited Live Phase II Study")
-    page.wait_for_function("document.querySelector('h1') && document.querySelector('h1').innerText.startsWith('Edited Live')", timeout=15000)
+    page.locator("h1", has_text="Edited Live Phase II Study").wait_for(timeout=15000)
 
     yaml_file.write_text(good.replace("phase: Phase 2", "phase: [unclosed", 1), "utf-8")
     page.wait_for_selector("ul.build-errors", timeout=15000)
     assert f"{yaml_file}:" in page.inner_text("ul.build-errors")
 
     yaml_file.write_text(good, "utf-8")
-    page.wait_for_function("document.querySelector('h1') && document.querySelector('h1').innerText.startsWith('A Prospective')", timeout=15000)
+    page.locator("h1", has_text="A Prospective Phase II Study").wait_for(timeout=15000)
     page.close()
 
 

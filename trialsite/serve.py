@@ -1,6 +1,8 @@
 """`serve`: a local preview that rebuilds what an edit affects and reloads the browser.
 
-livereload provides the browser side (its script and websocket); the rest is ours: a poller that
+livereload provides the browser side (its script and websocket), loaded from /livereload.js
+rather than inline so the pages' Content-Security-Policy (script-src 'self') lets it run; the
+rest is ours: a poller that
 watches the sources (never the output, so the server's own writes cause no rebuild), waits for a
 burst of saves to settle, rebuilds incrementally and then tells browsers to reload; and a WSGI
 app that serves only files under the site root, under the site's base path, and answers every
@@ -23,7 +25,8 @@ from livereload.handlers import LiveReloadHandler
 from livereload.watcher import Watcher
 
 from .content import InvalidContent
-from .errors import TrialsiteError
+from .errors import TrialsiteError, describe_os_error
+from .lock import build_lock
 from .render import SiteBuilder, load_config
 from .render.engine import TEMPLATES_DIR
 from .render.urls import Urls
@@ -65,11 +68,14 @@ class Preview:
         try:
             config = load_config(self.sources.config, self.base_url)
             self.base_path = Urls(config.base_url).base_path
-            result = SiteBuilder(self.sources.content, self.out_dir, config, self.sources.templates, live=True).build()
+            with build_lock(self.out_dir, on_wait=lambda message: self.log(f"serve: {message}")):
+                result = SiteBuilder(self.sources.content, self.out_dir, config, self.sources.templates, live=True).build()
         except InvalidContent as exc:
             self.problems = [str(problem) for problem in exc.problems]
         except TrialsiteError as exc:
             self.problems = [str(exc)]
+        except OSError as exc:  # a full disk or a read-only output: say so on every page, keep serving
+            self.problems = [describe_os_error(exc, self.out_dir)]
         else:
             self.problems = []
             self.log(f"serve: {len(result.written)} files rebuilt in {result.seconds * 1000:.0f} ms")
@@ -187,10 +193,23 @@ def _changed_under(before: dict, after: dict, root: Path) -> bool:
     }
 
 
+class LiveServer(Server):
+    """livereload's server with its reload script as a file, not inline: livereload would put
+    an inline <script> into every page, which the site's Content-Security-Policy blocks. The
+    script finds the websocket from its own address, so the port goes in the query."""
+
+    def __init__(self, port: int, **kwargs):
+        super().__init__(**kwargs)
+        self.script_port = port
+
+    def get_web_handlers(self, script: bytes) -> list:
+        return super().get_web_handlers(f'<script src="/livereload.js?port={self.script_port}"></script>'.encode())
+
+
 def serve(preview: Preview, host: str, port: int) -> None:
     preview.extract()
     preview.rebuild()
-    server = Server(app=preview.app, watcher=SourceWatcher(preview))
+    server = LiveServer(port, app=preview.app, watcher=SourceWatcher(preview))
     preview.log(f"serve: http://{host}:{port}{preview.base_path} (Ctrl-C stops)")
     server.serve(port=port, host=host, debug=False)
 
