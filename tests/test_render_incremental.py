@@ -12,6 +12,7 @@ from trialsite.content import load_record
 from trialsite.model import Trial
 from trialsite.render import SiteBuilder, SiteConfig
 from trialsite.render import engine
+from trialsite.render.search import UNORDERED_FILES
 from trialsite.sync import render_trial
 
 CONFIG = SiteConfig(title="Test catalogue", description="Testing.", base_url="https://example.org/sub/")
@@ -36,8 +37,14 @@ def build(content, out, clean=False, workers=None):
     return SiteBuilder(content, out, CONFIG, workers=workers).build(clean=clean)
 
 
+# Pagefind writes its filter tables in hash-map order, which differs from run to run; the rest of
+# its bundle, word index and fragments included, is byte-identical.
+UNORDERED = UNORDERED_FILES
+
+
 def snapshot(out):
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    files = (p for p in sorted(out.rglob("*")) if p.is_file())
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in files if not UNORDERED.match(p.relative_to(out).as_posix())}
 
 
 def edit(content, slug, **changes):
@@ -87,7 +94,8 @@ def test_an_edit_renders_exactly_the_affected_files(content, tmp_path, change):
     after = snapshot(out)
     differing = {path for path in after if after[path] != before.get(path)}
     assert differing <= set(result.written), "a changed file was not rendered"
-    assert set(result.written) - differing <= EXPORTS, "an unaffected page was rendered"
+    rendered = {path for path in result.written if not UNORDERED.match(path)}
+    assert rendered - differing <= EXPORTS, "an unaffected page was rendered"
     assert after == cold(content, tmp_path)
 
 

@@ -176,7 +176,7 @@ def test_null_and_empty_fields_show_not_stated(site):
         "Centres",
         "Interventions",
     ):
-        assert re.search(rf"<dt>{label}</dt><dd><span class=\"not-stated\">Not stated</span></dd>", text), (
+        assert re.search(rf"<dt>{label}</dt>\s*<dd><span class=\"not-stated\">Not stated</span></dd>", text), (
             label
         )
     for heading in ("Summary", "Detailed description", "Locations", "Dates", "Primary outcomes"):
@@ -199,9 +199,9 @@ def test_review_notes_show_as_a_needs_review_notice(site):
 
 def test_at_a_glance_states_enrollment_ages_and_sponsor(site):
     text = read(site, "trials/complete/index.html")
-    assert "<dt>Enrollment</dt><dd>40 participants</dd>" in text
-    assert "<dt>Ages</dt><dd>18 years to 75 years</dd>" in text
-    assert "<dt>Sponsor</dt><dd>Example University Hospital</dd>" in text
+    assert "<dt>Enrollment</dt> <dd>40 participants</dd>" in text
+    assert "<dt>Ages</dt> <dd>18 years to 75 years</dd>" in text
+    assert "<dt>Sponsor</dt> <dd>Example University Hospital</dd>" in text
 
 
 def test_registry_id_links_to_clinicaltrials_gov(site):

@@ -26,7 +26,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSynta
 from ..content import DRUGS_FILE, TRIALS_DIR, InvalidContent, load_trial, load_vocabulary
 from ..errors import BuildError, ContentError
 from ..model import DrugVocabulary
-from . import exports, feeds
+from . import catalogue, exports, feeds, search
 from .config import SiteConfig
 from .listing import Listing
 from .output import LiveOutput, StagedOutput, check_replaceable, write_file
@@ -275,6 +275,7 @@ class SiteBuilder:
         state.put_trials(list(records.values()))
         plans = self._site_plans(sort_listings(list(listings.values())), renderer, state)
         written += self._render_plans(output, plans, old_outputs, new_outputs)
+        written += search.update_index(output.root, output.keep, old_outputs, new_outputs)
         removed = sorted(set(old_outputs) - set(new_outputs))
         for path in removed:
             output.remove(path)
@@ -333,6 +334,7 @@ class SiteBuilder:
             FilePlan(feeds.FEED_ROUTE, *feeds.atom_feed_plan(listings, self.config, urls)),
             FilePlan(feeds.SITEMAP_ROUTE, plan_key(indexable), lambda: [feeds.sitemap(indexable, urls)]),
             FilePlan(feeds.ROBOTS_ROUTE, plan_key(urls.absolute("")), lambda: [feeds.robots(urls)]),
+            FilePlan(catalogue.CATALOGUE_ROUTE, catalogue.catalogue_key(listings, urls), lambda: [catalogue.catalogue_json(listings, urls)]),
         ]
         stamps_key = plan_key(sorted(state.stamps().items()))
         plans += [

@@ -17,11 +17,13 @@ from . import jsonld
 from .config import SiteConfig
 from .listing import Link, Listing
 from .markdown import shorten
+from .search import SEARCH_DIR
 from .taxonomy import CONDITIONS, DRUGS, NOT_STATED, PHASES_TAXONOMY, STATUSES_TAXONOMY, TAXONOMIES, Taxonomy, Term, classify
 from .trialview import TrialView
 from .urls import Urls, page_route
 
 NOT_FOUND_ROUTE = "404.html"
+SEARCH_ROUTE = "search/"
 HOME_FILTERS = (PHASES_TAXONOMY, STATUSES_TAXONOMY, DRUGS)
 HOME = Link("Trials", "")
 # Long lists are split so that no page grows with the catalogue.
@@ -84,7 +86,7 @@ def index_plans(listings: list[Listing], drug_classes: dict[str, str], config: S
     """Plans of every page that lists trials: home, taxonomy and term pages, and the 404 page.
     `listings` must be in `sort_listings` order."""
     terms = {taxonomy.key: classify(taxonomy, listings) for taxonomy in TAXONOMIES}
-    plans = home_plans(listings, terms, config) + [_not_found_plan(config)]
+    plans = home_plans(listings, terms, config) + [_not_found_plan(config), search_plan(config)]
     by_slug = {listing.slug: listing for listing in listings}
     for taxonomy in TAXONOMIES:
         details = drug_classes if taxonomy is DRUGS else None
@@ -145,6 +147,14 @@ def _not_found_plan(config: SiteConfig) -> PagePlan:
     description = "The page you asked for is not in the catalogue."
     page = Page(NOT_FOUND_ROUTE, "404.html", _title("Page not found", config), description, "", indexable=False)
     return PagePlan(NOT_FOUND_ROUTE, plan_key(NOT_FOUND_ROUTE), lambda: page, indexable=False)
+
+
+def search_plan(config: SiteConfig) -> PagePlan:
+    """The full-text search page: Pagefind's UI over the index `search.py` builds. Without
+    JavaScript it says so and leads to the indexes instead."""
+    description = "Search every trial by drug, condition, eligibility, sponsor or any word of its summary."
+    page = Page(SEARCH_ROUTE, "search.html", _title("Search trials", config), description, SEARCH_ROUTE)
+    return PagePlan(SEARCH_ROUTE, plan_key(SEARCH_ROUTE, SEARCH_DIR), lambda: page)
 
 
 def _taxonomy_plan(taxonomy: Taxonomy, summaries: list[TermSummary], config: SiteConfig) -> PagePlan:

@@ -1,0 +1,64 @@
+"""catalogue.json: what the home page's filter script needs to filter the whole catalogue.
+
+The home list is paginated (PAGE_SIZE rows a page), so filters that only hid the rows of the page
+on screen would miss most matches. With a filter on, `static/filter.js` fetches this file once and
+renders the matching rows itself, the same row as `partials/trial_row.html`. It stays compact:
+each taxonomy's terms (slug, name as written, link) are listed once, and a trial refers to them
+by position. Every link is made here, by the URL helper, so the script never builds a URL.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from .listing import Listing
+from .pages import plan_key
+from .taxonomy import NOT_STATED, TAXONOMIES, slugify
+from .urls import Urls, term_route
+
+CATALOGUE_ROUTE = "catalogue.json"
+FORMAT = 1  # bump when the file's shape changes
+
+
+def catalogue_key(listings: Sequence[Listing], urls: Urls) -> str:
+    """Changes exactly when anything the file holds changes (a listing's digest covers its row)."""
+    return plan_key(CATALOGUE_ROUTE, FORMAT, urls.path(""), [listing.digest for listing in listings])
+
+
+def catalogue(listings: Sequence[Listing], urls: Urls) -> dict:
+    """The catalogue as data. `listings` in list order (`sort_listings`)."""
+    positions: dict[str, dict[str, int]] = {taxonomy.key: {} for taxonomy in TAXONOMIES}
+    terms: dict[str, list[list[str]]] = {taxonomy.key: [] for taxonomy in TAXONOMIES}
+    trials = []
+    for listing in listings:
+        trial = {
+            "slug": listing.slug,
+            "title": listing.title,
+            "nct_id": listing.nct_id,
+            "url": urls.path(listing.route),
+            "sex": listing.sex,
+            "ages": listing.ages,
+        }
+        for key, names in listing.term_names:
+            refs = []
+            for name in names:
+                if name not in positions[key]:
+                    positions[key][name] = len(terms[key])
+                    slug = slugify(name)
+                    terms[key].append([slug, name, urls.path(term_route(key, slug))])
+                refs.append(positions[key][name])
+            trial[key] = refs
+        trials.append(trial)
+    not_stated = slugify(NOT_STATED)
+    return {
+        "format": FORMAT,
+        "not_stated": {"slug": not_stated, "name": NOT_STATED},
+        "terms": terms,
+        "trials": trials,
+    }
+
+
+def catalogue_json(listings: Sequence[Listing], urls: Urls) -> bytes:
+    data = catalogue(listings, urls)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

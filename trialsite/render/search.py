@@ -1,0 +1,143 @@
+"""Full-text search: Pagefind indexes the trial pages of the staged site, offline.
+
+Pagefind (PyPI `pagefind[bin]`, a Rust binary) reads the built HTML and writes a static search
+bundle into `pagefind/`: the browser downloads only the index chunks a search needs, so a search
+stays small however large the catalogue grows. Only trial pages are read (`TRIAL_PAGES`), and of
+each only the `data-pagefind-body` article, less what its template marks `data-pagefind-ignore`;
+the page markup also carries the filters (drug, phase, status, condition, sex).
+
+The index is made again when any trial page changed (its key is the digests of every trial
+page), and otherwise carried over like any unchanged file: its files are in the build's outputs
+manifest under that key. Pagefind writes into a scratch directory beside the site; a file whose
+bytes did not change is carried over from the current site (hard-linked), so only changed files
+count as written, and the preview server never serves a half-written bundle.
+
+Pagefind's filter tables (`UNORDERED_FILES`) come out in hash-map order, which differs from run
+to run: the one part of a build that is not byte-identical for the same input. The same pages
+give the same word index and fragments, byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from fnmatch import fnmatch
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import BuildError
+
+SEARCH_DIR = "pagefind"  # the bundle's folder in the site
+SEARCH_KEY = "search-index"  # the key the outputs manifest records the bundle's files under
+TRIAL_PAGES = "trials/*/index.html"  # the only pages that are search results
+TIMEOUT = 3600
+# Pagefind writes its filter tables in hash-map order, which differs from run to run: these files
+# are the one part of a build that is not byte-identical for the same input.
+UNORDERED_FILES = re.compile(rf"^{SEARCH_DIR}/(filter/|pagefind-entry\.json$|pagefind\.[^/]*\.pf_meta$)")
+
+
+@dataclass(frozen=True)
+class SearchIndexResult:
+    files: dict[str, str]  # site path ("pagefind/...") -> sha1 of its bytes
+    pages: int  # pages indexed
+    bytes: int  # size of the bundle
+    seconds: float
+
+
+def pagefind_binary() -> Path:
+    """The binary that `pagefind[bin]` ships (PAGEFIND_BINARY_PATH overrides it)."""
+    override = os.environ.get("PAGEFIND_BINARY_PATH")
+    if override:
+        return Path(override)
+    try:
+        from pagefind_bin import get_executable
+    except ImportError as exc:
+        raise BuildError("pagefind", "not installed: `pip install 'pagefind[bin]'` (a dependency of trialsite)") from exc
+    return Path(get_executable())
+
+
+def index_site(site_dir: Path, bundle_dir: Path | None = None) -> SearchIndexResult:
+    """Index the trial pages under `site_dir` into `bundle_dir` (default: the site's own
+    `pagefind/`). Raises BuildError when Pagefind fails."""
+    start = time.perf_counter()
+    bundle_dir = bundle_dir or site_dir / SEARCH_DIR
+    shutil.rmtree(bundle_dir, ignore_errors=True)
+    command = [
+        str(pagefind_binary()),
+        "--site", str(site_dir),
+        "--glob", TRIAL_PAGES,
+        "--output-path", str(bundle_dir),
+        "--force-language", "en",  # one language: one wasm file and one index for every page
+        "--silent",
+    ]
+    try:
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise BuildError("pagefind", f"could not run the search indexer: {exc}") from exc
+    if proc.returncode != 0 or not (bundle_dir / "pagefind-entry.json").is_file():
+        output = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
+        raise BuildError("pagefind", f"the search indexer failed (exit {proc.returncode}): " + " / ".join(output))
+    files, size = {}, 0
+    for path in sorted(p for p in bundle_dir.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        size += len(data)
+        files[f"{SEARCH_DIR}/{path.relative_to(bundle_dir).as_posix()}"] = hashlib.sha1(data).hexdigest()
+    entry = json.loads((bundle_dir / "pagefind-entry.json").read_text("utf-8"))
+    pages = sum(language.get("page_count", 0) for language in entry.get("languages", {}).values())
+    return SearchIndexResult(files, pages, size, time.perf_counter() - start)
+
+
+def index_key(outputs: dict[str, tuple[str, str]]) -> str:
+    """What the index is made from: every trial page, by the digest of its bytes."""
+    pages = sorted((path, entry[0]) for path, entry in outputs.items() if fnmatch(path, TRIAL_PAGES))
+    return f"{SEARCH_KEY}:" + hashlib.sha1(repr(pages).encode("utf-8")).hexdigest()
+
+
+def update_index(
+    root: Path,
+    keep: Callable[[str], bool],
+    old_outputs: dict[str, tuple[str, str]],
+    new_outputs: dict[str, tuple[str, str]],
+) -> list[str]:
+    """Bring the search bundle under `root` (the site being built) in step with its pages.
+
+    `keep(path)` carries a file over from the current site (the output strategy's `keep`);
+    `old_outputs` is the last build's manifest, `new_outputs` this build's, complete for every
+    page. The bundle is carried over when no trial page changed, and made again otherwise. Adds
+    the bundle's files to `new_outputs` and returns those whose bytes changed."""
+    key = index_key(new_outputs)
+    old = {path: entry for path, entry in old_outputs.items() if entry[1].startswith(SEARCH_KEY)}
+    kept: list[str] = []
+    if old and all(entry[1] == key for entry in old.values()):
+        for path in old:
+            if not keep(path):
+                break
+            kept.append(path)
+        else:
+            new_outputs.update(old)
+            return []
+    scratch = Path(tempfile.mkdtemp(dir=root.parent, prefix=f".{root.name}-search-"))
+    try:
+        result = index_site(root, scratch / SEARCH_DIR)
+        for path in kept:  # a partial carry-over that the new bundle does not replace
+            if path not in result.files:
+                (root / path).unlink(missing_ok=True)
+        changed = []
+        for path, file_digest in result.files.items():
+            new_outputs[path] = (file_digest, key)
+            if old.get(path, ("",))[0] == file_digest and keep(path):
+                continue
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(scratch / path, target)
+            changed.append(path)
+        return changed
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
