@@ -126,13 +126,13 @@ def update_index(
     scratch = Path(tempfile.mkdtemp(dir=root.parent, prefix=f".{root.name}-search-"))
     try:
         result = index_site(root, scratch / SEARCH_DIR)
-        for path in kept:  # a partial carry-over that the new bundle does not replace
-            if path not in result.files:
-                (root / path).unlink(missing_ok=True)
+        kept_now = set(kept)
+        for path in kept_now - set(result.files):  # a partial carry-over the new bundle drops
+            (root / path).unlink(missing_ok=True)
         changed = []
         for path, file_digest in result.files.items():
             new_outputs[path] = (file_digest, key)
-            if old.get(path, ("",))[0] == file_digest and keep(path):
+            if old.get(path, ("",))[0] == file_digest and (path in kept_now or keep(path)):
                 continue
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)
