@@ -133,7 +133,7 @@ def _run_build(args: argparse.Namespace, root: Path) -> int:
         config = load_config(root / CONFIG_FILE, args.base_url)
         with build_lock(args.out, on_wait=lambda message: print(f"build: {message}", file=sys.stderr)):
             result = build_site(args.content, args.out, config, clean=args.clean)
-    except (TrialsiteError, OSError) as exc:
+    except (InvalidContent, TrialsiteError, OSError) as exc:
         code = report_error(exc, args.out)
     else:
         _print_build_summary(result)

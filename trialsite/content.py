@@ -16,7 +16,7 @@ import pydantic
 
 from .errors import ContentError
 from .extract.prose import phase_from_badge, phases_in
-from .model import SEXES, STATUSES, DrugVocabulary, Trial
+from .model import PHASES, SEXES, STATUSES, DrugVocabulary, Trial
 from .yamlio import Loaded, load, parse
 
 TRIALS_DIR = "trials"
@@ -30,10 +30,11 @@ _TRIAL_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
 _FORBIDDEN = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
 )
-# Anything that could let a forbidden character or a YAML tag past the fast loader: the
-# characters themselves, a backslash (an escape in a double-quoted string) or a `!` that may
-# start a tag. A false alarm only costs the slower, thorough load.
-_SUSPECT = re.compile(_FORBIDDEN.pattern + r"|\\|(?:^|[\s\[{,])!", re.MULTILINE)
+# Anything that could let a forbidden character, a YAML tag or a number too long to print past
+# the fast loader: the characters themselves, a backslash (an escape in a double-quoted string),
+# a `!` that may start a tag, or 4,000 digits in a row. A false alarm only costs the slower,
+# thorough load.
+_SUSPECT = re.compile(_FORBIDDEN.pattern + r"|\\|(?:^|[\s\[{,])!|[0-9]{4000}", re.MULTILINE)
 
 
 @dataclass
@@ -92,7 +93,7 @@ def load_record(path: Path, model: type[pydantic.BaseModel]) -> Any:
     except pydantic.ValidationError as exc:
         problems = [_problem(path, loaded, error, model) for error in exc.errors()] + problems
     if problems:
-        raise InvalidContent(problems)
+        raise InvalidContent(sorted(problems, key=lambda problem: problem.line or 0))
     return record
 
 
@@ -135,7 +136,7 @@ def _text_problems(path: Path, loaded: Loaded) -> list[ContentError]:
             pending += [(loc + (key,), item) for key, item in value.items()]
         elif isinstance(value, list):
             pending += [(loc + (index,), item) for index, item in enumerate(value)]
-    return sorted(problems, key=lambda problem: problem.line or 0)
+    return problems
 
 
 def _describe(char: str) -> str:
@@ -174,6 +175,8 @@ def _message(error: dict, loc: tuple, model: type[pydantic.BaseModel]) -> str:
         return "unknown field" + hint
     if kind == "model_type" and not loc:
         return "the file must be a mapping of field names to values"
+    if kind == "model_type":
+        return f"should be a mapping of {', '.join(_allowed_keys(model, loc))}"
     suggestion = _suggest_value(loc[-1] if loc else None, error.get("input"))
     return error["msg"] + (f"; did you mean '{suggestion}'?" if suggestion else "")
 
@@ -198,6 +201,8 @@ def _allowed_keys(model: type[pydantic.BaseModel], loc: tuple) -> list[str]:
 def _suggest_value(field_name: Any, value: Any) -> str | None:
     if field_name in {"min_age", "max_age"} and isinstance(value, int):
         return f"{value} Years"
+    if field_name == "phase" and isinstance(value, int) and f"Phase {value}" in PHASES:
+        return f"Phase {value}"
     if not isinstance(value, str):
         return None
     if field_name == "phase":
