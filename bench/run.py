@@ -260,8 +260,8 @@ def hugo_version(binary: str) -> str:
     return match.group(0) if match else out
 
 
-def trialsite_flags() -> set[str]:
-    text = subprocess.run([sys.executable, "build.py", "build", "--help"], cwd=ROOT, capture_output=True,
+def trialsite_flags(code: Path) -> set[str]:
+    text = subprocess.run([sys.executable, "build.py", "build", "--help"], cwd=code, capture_output=True,
                           text=True, timeout=120).stdout
     return set(re.findall(r"--[a-z][a-z-]*", text))
 
@@ -325,6 +325,28 @@ def prepare_work(data: Path, work: Path) -> Path:
     return work
 
 
+CODE_FILES = ("build.py", "site.toml")
+CODE_DIRS = ("trialsite", "templates")
+
+
+def snapshot_trialsite(work: Path) -> Path:
+    """A frozen copy of trialsite's code, templates and settings to run the builds from.
+
+    A build's fingerprint covers its own code, so an edit to the working tree in the middle of a
+    run (others work in it) would turn a no-change rebuild into a full one; the copy keeps every
+    measurement of one run on the same code."""
+    code = work / "trialsite-code"
+    for name in CODE_DIRS:
+        shutil.copytree(ROOT / name, code / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for name in CODE_FILES:
+        shutil.copy2(ROOT / name, code / name)
+    probe = subprocess.run([sys.executable, "-c", "import trialsite.cli; print(trialsite.cli.__file__)"], cwd=code,
+                           capture_output=True, text=True, timeout=120)
+    if not probe.stdout.strip().startswith(str(code)):
+        raise RuntimeError(f"the snapshot in {code} is not the trialsite Python imports ({probe.stdout.strip()})")
+    return code
+
+
 def edit_target(content: Path) -> str:
     """The trial every edit changes: the middle one by file name, deterministic for a data set."""
     stems = sorted(path.stem for path in (content / "trials").glob("*.yaml"))
@@ -376,7 +398,8 @@ def check(run: Run, what: str) -> Run:
 
 def bench_trialsite(work: Path, repeat: int, timeout: float, serve: bool) -> dict:
     content, site = work / "content", work / "ts-site"
-    flags = trialsite_flags()
+    code = snapshot_trialsite(work)
+    flags = trialsite_flags(code)
     base = [sys.executable, "build.py", "build", "--content", str(content), "--out", str(site)]
     result: dict = {"clean_flag": "--clean" in flags}
 
@@ -389,14 +412,14 @@ def bench_trialsite(work: Path, repeat: int, timeout: float, serve: bool) -> dic
     for i in range(repeat):
         fresh()
         print(f"  trialsite: cold build {i + 1}/{repeat} ...", flush=True)
-        cold.append(check(run_measured(base + (["--clean"] if "--clean" in flags else []), ROOT,
+        cold.append(check(run_measured(base + (["--clean"] if "--clean" in flags else []), code,
                                        work / f"ts-cold-{i}.log", timeout), "trialsite cold build"))
     result["cold"] = median_run(cold)
     result["cold"]["reported"] = _reported_seconds(cold[-1].output)
     result["size"], result["files"], result["pages"] = tree_size(site)
 
     print("  trialsite: no-change rebuilds ...", flush=True)
-    same = [check(run_measured(base, ROOT, work / f"ts-same-{i}.log", timeout), "trialsite rebuild")
+    same = [check(run_measured(base, code, work / f"ts-same-{i}.log", timeout), "trialsite rebuild")
             for i in range(repeat)]
     result["nochange"] = median_run(same)
     result["nochange"]["reported"] = _reported_seconds(same[-1].output)
@@ -408,7 +431,7 @@ def bench_trialsite(work: Path, repeat: int, timeout: float, serve: bool) -> dic
     for i in range(repeat):
         title = retitle_yaml(content / "trials" / f"{slug}.yaml", f"cli {i}")
         print(f"  trialsite: one-file edit {i + 1}/{repeat} ...", flush=True)
-        edits.append(check(run_measured(base, ROOT, work / f"ts-edit-{i}.log", timeout), "trialsite edit rebuild"))
+        edits.append(check(run_measured(base, code, work / f"ts-edit-{i}.log", timeout), "trialsite edit rebuild"))
         page = site / "trials" / slug / "index.html"
         if html.escape(title) not in page.read_text(encoding="utf-8"):
             raise RuntimeError(f"trialsite: {page} does not show the edited title after the rebuild")
@@ -417,7 +440,7 @@ def bench_trialsite(work: Path, repeat: int, timeout: float, serve: bool) -> dic
     result["edit"]["written"] = _written(edits[-1].output)
 
     if serve:
-        result["live"] = _live_trialsite(work, content, site, slug, timeout, max(repeat, LIVE_EDITS))
+        result["live"] = _live_trialsite(code, work, content, site, slug, timeout, max(repeat, LIVE_EDITS))
     return result
 
 
@@ -431,13 +454,13 @@ def _written(output: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _live_trialsite(work: Path, content: Path, site: Path, slug: str, timeout: float, edits: int) -> dict:
+def _live_trialsite(code: Path, work: Path, content: Path, site: Path, slug: str, timeout: float, edits: int) -> dict:
     port = free_port()
     cmd = [sys.executable, "build.py", "serve", "--host", "127.0.0.1", "--port", str(port), "--content",
            str(content), "--out", str(site), "--seeds", str(work / "no-seeds")]
     url = f"http://127.0.0.1:{port}/trials/{slug}/"
     print(f"  trialsite: serve on 127.0.0.1:{port}, then an edit ...", flush=True)
-    with Server(cmd, ROOT, work / "ts-serve.log") as server:
+    with Server(cmd, code, work / "ts-serve.log") as server:
         ready = server.wait_for(url, timeout)
         seconds = live_edits(url, lambda i: retitle_yaml(content / "trials" / f"{slug}.yaml", f"serve {i}"), edits)
     log = (work / "ts-serve.log").read_bytes().decode("utf-8", "replace")
@@ -603,6 +626,17 @@ def bench_size(n: int, args: argparse.Namespace) -> Results:
     res.meta["repeats"] = (f"{args.repeat} per CLI measurement, {max(args.repeat, LIVE_EDITS)} live edits "
                            "(medians shown; peak memory is the largest)")
     res.trialsite = bench_trialsite(work, args.repeat, args.timeout, not args.skip_serve)
+    search = OUT / f"work-{n}-s{args.seed}" / "ts-site" / "pagefind"
+    if search.is_dir():
+        files = sum(1 for path in search.rglob("*") if path.is_file())
+        res.notes.append(f"trialsite's output includes a Pagefind search index ({files} files), built within "
+                         "its timings; the Hugo site has no search (a Hugo site would add it with a separate "
+                         "pagefind run after each build).")
+    written = res.trialsite.get("nochange", {}).get("written")
+    if written:
+        res.notes.append(f"trialsite's no-change rebuild wrote {written} files: it did not recognise its own "
+                         "output (see ts-same-*.log).")
+    res.meta["trialsite"] += " (run from a snapshot of the working tree taken at the start)"
     if not res.trialsite.get("clean_flag"):
         res.notes.append("trialsite's build has no --clean flag: cold builds use a fresh output directory.")
     if args.skip_hugo:
@@ -615,7 +649,13 @@ def bench_size(n: int, args: argparse.Namespace) -> Results:
     return res
 
 
+def _stop(signum, frame) -> None:
+    raise SystemExit(f"run: stopped by signal {signum}")  # unwinds, so the preview servers are stopped
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)  # also when started in the background, where SIGINT is ignored
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated trial counts (default 1000,10000)")
     parser.add_argument("--seed", type=int, default=1)
