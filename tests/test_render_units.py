@@ -86,7 +86,7 @@ def test_phases_follow_the_model_order_and_not_stated_comes_last():
         "c": trial(phase="Phase 1"),
         "d": trial(phase="Phase 1/2"),
     }
-    names = [term.name for term in classify(PHASES_TAXONOMY, listings(trials))]
+    names = [term.name for term in classify(listings(trials))[PHASES_TAXONOMY.key]]
     assert names == sorted(names[:-1], key=PHASES.index) + ["Not stated"]
 
 
@@ -96,7 +96,7 @@ def test_terms_differing_only_in_case_are_one_term():
         "b": trial(conditions=["cholangiocarcinoma"]),
         "c": trial(conditions=["Cholangiocarcinoma"]),
     }
-    [term] = classify(CONDITIONS, listings(trials))
+    [term] = classify(listings(trials))[CONDITIONS.key]
     assert (term.name, term.slug, term.trial_slugs) == (
         "Cholangiocarcinoma",
         "cholangiocarcinoma",
@@ -106,7 +106,7 @@ def test_terms_differing_only_in_case_are_one_term():
 
 def test_free_text_terms_are_alphabetical():
     trials = {"a": trial(conditions=["biliary cancer", "Ampullary Cancer", "Cholangiocarcinoma"])}
-    assert [term.name for term in classify(CONDITIONS, listings(trials))] == [
+    assert [term.name for term in classify(listings(trials))[CONDITIONS.key]] == [
         "Ampullary Cancer",
         "biliary cancer",
         "Cholangiocarcinoma",

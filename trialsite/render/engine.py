@@ -57,6 +57,29 @@ class BuildResult:
     seconds: float
 
 
+@dataclass
+class Known:
+    """What the last build made: read from the build state once, then kept up to date in memory,
+    so a long-lived builder (the preview server) does no per-build loading at all."""
+
+    fingerprint: str
+    stamps: dict[str, Stamp]
+    listings: dict[str, Listing]
+    shared: dict[str, bool]  # rendered with the file name in its <title>
+    outputs: dict[str, tuple[str, str]]  # site path -> (digest of bytes, key of inputs)
+
+    @classmethod
+    def load(cls, state: BuildState, fingerprint: str) -> Known:
+        records = state.records()
+        return cls(
+            fingerprint,
+            state.stamps(),
+            {slug: listing for slug, (listing, _) in records.items()},
+            {slug: shared for slug, (_, shared) in records.items()},
+            state.outputs(),
+        )
+
+
 def state_path(out_dir: Path) -> Path:
     return out_dir.parent / f".{out_dir.name}.build-state.sqlite"
 
@@ -174,6 +197,8 @@ class SiteBuilder:
         self.live = live
         self.workers = workers or os.cpu_count() or 1
         self.progress = progress or (lambda stage, done, total: None)
+        self.known: Known | None = None
+        self._renderer: tuple[str, Renderer] | None = None  # kept while templates are unchanged
 
     def build(self, clean: bool = False) -> BuildResult:
         start = time.perf_counter()
@@ -183,10 +208,15 @@ class SiteBuilder:
         state = BuildState(state_path(self.out_dir))
         try:
             fingerprint = self._fingerprint()
-            fresh = clean or state.fingerprint() != fingerprint or not (self.out_dir / "index.html").is_file()
-            if fresh:
+            if self.known is None or self.known.fingerprint != fingerprint:
+                self.known = Known.load(state, fingerprint) if state.fingerprint() == fingerprint else None
+            if clean or self.known is None or not (self.out_dir / "index.html").is_file():
                 state.reset(fingerprint)
-            return self._build(state, vocabulary, fresh, start)
+                self.known = Known(fingerprint, {}, {}, {}, {})
+            return self._build(state, vocabulary, start)
+        except BaseException:
+            self.known = None  # a failed build may have left the state file and memory apart
+            raise
         finally:
             state.close()
 
@@ -210,16 +240,18 @@ class SiteBuilder:
                     parts += [path.relative_to(base).as_posix().encode(), path.read_bytes()]
         return digest(b"\0".join(parts))
 
-    def _build(self, state: BuildState, vocabulary: DrugVocabulary, fresh: bool, start: float) -> BuildResult:
+    def _build(self, state: BuildState, vocabulary: DrugVocabulary, start: float) -> BuildResult:
+        known = self.known
         files = self._scan()
-        old_stamps = state.stamps()
-        changed = sorted(slug for slug, (_, stamp) in files.items() if old_stamps.get(slug) != stamp)
-        removed_trials = sorted(set(old_stamps) - set(files))
-        outputs = state.outputs()
-        if not (fresh or changed or removed_trials) and all((self.out_dir / path).is_file() for path in outputs):
+        changed = sorted(slug for slug, (_, stamp) in files.items() if known.stamps.get(slug) != stamp)
+        removed_trials = sorted(set(known.stamps) - set(files))
+        outputs = known.outputs
+        if outputs and not (changed or removed_trials) and all((self.out_dir / path).is_file() for path in outputs):
             return BuildResult(self.out_dir, len(files), len(outputs), (), (), time.perf_counter() - start)
 
-        renderer = Renderer(self.templates_dir, self.config, drug_class_table(vocabulary))
+        if self._renderer is None or self._renderer[0] != known.fingerprint:
+            self._renderer = (known.fingerprint, Renderer(self.templates_dir, self.config, drug_class_table(vocabulary)))
+        renderer = self._renderer[1]
         output = LiveOutput(self.out_dir) if self.live else StagedOutput(self.out_dir)
         try:
             with state.transaction():
@@ -232,8 +264,15 @@ class SiteBuilder:
 
     def _scan(self) -> dict[str, tuple[Path, Stamp]]:
         trials_dir = self.content_dir / TRIALS_DIR
-        paths = sorted(trials_dir.glob("*.yaml")) if trials_dir.is_dir() else []
-        return {path.stem: (path, file_stamp(path)) for path in paths}
+        if not trials_dir.is_dir():
+            return {}
+        with os.scandir(trials_dir) as entries:
+            found = {
+                entry.name[: -len(".yaml")]: (Path(entry.path), (stat.st_mtime_ns, stat.st_size))
+                for entry in entries
+                if entry.name.endswith(".yaml") and entry.is_file() and (stat := entry.stat())
+            }
+        return dict(sorted(found.items()))
 
     def _render(
         self,
@@ -246,17 +285,17 @@ class SiteBuilder:
     ) -> tuple[tuple[str, ...], tuple[str, ...], int]:
         global _RENDERER, _ROOT
         _RENDERER, _ROOT = renderer, output.root
-        known = {slug: pair for slug, pair in state.records().items() if slug in files and slug not in changed}
-        shared_before = {slug: shared for slug, (_, shared) in known.items()}
+        known = self.known
+        shared_before = known.shared
         records, trial_digests = self._render_trials(
             [(slug, str(files[slug][0]), shared_before.get(slug, False)) for slug in changed]
         )
-        listings = {slug: listing for slug, (listing, _) in known.items()}
+        listings = {slug: known.listings[slug] for slug in files if slug not in records and slug in known.listings}
         listings.update({slug: record.listing for slug, record in records.items()})
         records, trial_digests = self._fix_shared_titles(listings, shared_before, records, trial_digests, files)
 
         new_outputs: dict[str, tuple[str, str]] = {}
-        old_outputs = state.outputs()
+        old_outputs = known.outputs
         written: list[str] = []
         for slug, record in records.items():
             path = output_path(record.listing.route)
@@ -273,13 +312,18 @@ class SiteBuilder:
 
         state.drop_trials(removed_trials)
         state.put_trials(list(records.values()))
-        plans = self._site_plans(sort_listings(list(listings.values())), renderer, state)
+        stamps = {slug: known.stamps[slug] for slug in listings if slug not in records}
+        stamps.update({slug: record.stamp for slug, record in records.items()})
+        plans = self._site_plans(sort_listings(list(listings.values())), renderer, state, stamps)
         written += self._render_plans(output, plans, old_outputs, new_outputs)
         written += search.update_index(output.root, output.keep, old_outputs, new_outputs)
         removed = sorted(set(old_outputs) - set(new_outputs))
         for path in removed:
             output.remove(path)
-        state.put_outputs(new_outputs)
+        state.put_outputs(new_outputs, old_outputs)
+        shared = {slug: shared_before.get(slug, False) for slug in listings}
+        shared.update({slug: record.title_shared for slug, record in records.items()})
+        self.known = Known(known.fingerprint, stamps, listings, shared, new_outputs)
         return tuple(sorted(written)), tuple(removed), len(new_outputs)
 
     def _render_trials(self, jobs: list[tuple[str, str, bool]]) -> tuple[dict[str, TrialRecord], dict[str, str]]:
@@ -323,7 +367,9 @@ class SiteBuilder:
                 missing.append(slug)
         return missing
 
-    def _site_plans(self, listings: list[Listing], renderer: Renderer, state: BuildState) -> list[PagePlan | FilePlan]:
+    def _site_plans(
+        self, listings: list[Listing], renderer: Renderer, state: BuildState, stamps: dict[str, Stamp]
+    ) -> list[PagePlan | FilePlan]:
         plans: list[PagePlan | FilePlan] = list(index_plans(listings, renderer.drug_classes, self.config))
         urls = renderer.urls
         indexable = sorted(
@@ -336,7 +382,7 @@ class SiteBuilder:
             FilePlan(feeds.ROBOTS_ROUTE, plan_key(urls.absolute("")), lambda: [feeds.robots(urls)]),
             FilePlan(catalogue.CATALOGUE_ROUTE, catalogue.catalogue_key(listings, urls), lambda: [catalogue.catalogue_json(listings, urls)]),
         ]
-        stamps_key = plan_key(sorted(state.stamps().items()))
+        stamps_key = plan_key(sorted(stamps.items()))
         plans += [
             FilePlan(exports.JSON_ROUTE, stamps_key, lambda: exports.trials_json(state.export_rows("json_row"))),
             FilePlan(exports.CSV_ROUTE, stamps_key, lambda: exports.trials_csv(state.export_rows("csv_row"))),

@@ -85,15 +85,16 @@ def sort_listings(listings: Sequence[Listing]) -> list[Listing]:
 def index_plans(listings: list[Listing], drug_classes: dict[str, str], config: SiteConfig) -> list[PagePlan]:
     """Plans of every page that lists trials: home, taxonomy and term pages, and the 404 page.
     `listings` must be in `sort_listings` order."""
-    terms = {taxonomy.key: classify(taxonomy, listings) for taxonomy in TAXONOMIES}
+    terms = classify(listings)
     plans = home_plans(listings, terms, config) + [_not_found_plan(config), search_plan(config)]
     by_slug = {listing.slug: listing for listing in listings}
+    position = {listing.slug: index for index, listing in enumerate(listings)}
     for taxonomy in TAXONOMIES:
         details = drug_classes if taxonomy is DRUGS else None
         summaries = [TermSummary(term, details.get(term.name.casefold()) if details else None) for term in terms[taxonomy.key]]
         plans.append(_taxonomy_plan(taxonomy, summaries, config))
         for summary in summaries:
-            members = sort_listings([by_slug[slug] for slug in summary.term.trial_slugs])
+            members = [by_slug[slug] for slug in sorted(summary.term.trial_slugs, key=position.__getitem__)]
             plans += _term_plans(taxonomy, summary, members, config)
     return plans
 

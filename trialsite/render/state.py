@@ -93,9 +93,13 @@ class BuildState:
     def drop_trials(self, slugs: list[str]) -> None:
         self.db.executemany("DELETE FROM trials WHERE slug=?", [(slug,) for slug in slugs])
 
-    def put_outputs(self, outputs: dict[str, tuple[str, str]]) -> None:
-        self.db.execute("DELETE FROM outputs")
-        self.db.executemany("INSERT INTO outputs VALUES (?, ?, ?)", [(p, h, k) for p, (h, k) in outputs.items()])
+    def put_outputs(self, outputs: dict[str, tuple[str, str]], before: dict[str, tuple[str, str]]) -> None:
+        """Record `outputs`, writing only what differs from `before` (what the state holds)."""
+        self.db.executemany("DELETE FROM outputs WHERE path=?", [(p,) for p in before if p not in outputs])
+        self.db.executemany(
+            "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
+            [(p, h, k) for p, (h, k) in outputs.items() if before.get(p) != (h, k)],
+        )
 
 
 class _Transaction:

@@ -9,6 +9,7 @@ last, so every trial can be found from every index.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 import re
 import unicodedata
 from collections import Counter
@@ -55,6 +56,7 @@ STATUSES_TAXONOMY = Taxonomy("statuses", "Statuses", "Status", lambda trial: _on
 TAXONOMIES = (DRUGS, CONDITIONS, PHASES_TAXONOMY, STATUSES_TAXONOMY)
 
 
+@lru_cache(maxsize=65536)
 def slugify(name: str) -> str:
     """Lowercase ASCII words joined by '-'; names with no Latin letters get a short hash."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
@@ -62,24 +64,28 @@ def slugify(name: str) -> str:
     return slug or "term-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
 
 
-def classify(taxonomy: Taxonomy, listings: Iterable[Any]) -> list[Term]:
-    """Every term the listed trials use, in the taxonomy's order, with the trials that have it.
-    A listing is anything with `slug` and `term_names` ((taxonomy key, names) pairs)."""
-    members: dict[str, list[str]] = {}
-    spellings: dict[str, Counter[str]] = {}
+def classify(listings: Iterable[Any]) -> dict[str, list[Term]]:
+    """For each taxonomy, every term the listed trials use, in the taxonomy's order, with the
+    trials that have it (in slug order). A listing is anything with `slug` and `term_names`
+    ((taxonomy key, names) pairs); one pass serves every taxonomy."""
+    members: dict[str, dict[str, dict[str, None]]] = {taxonomy.key: {} for taxonomy in TAXONOMIES}
+    spellings: dict[str, dict[str, Counter[str]]] = {taxonomy.key: {} for taxonomy in TAXONOMIES}
     for listing in sorted(listings, key=lambda listing: listing.slug):
-        trial_slug = listing.slug
-        names = dict(listing.term_names)[taxonomy.key] or [NOT_STATED]
-        for name in names:
-            slug = slugify(name)
-            spellings.setdefault(slug, Counter())[name] += 1
-            if trial_slug not in members.setdefault(slug, []):
-                members[slug].append(trial_slug)
-    terms = [
-        Term(_usual_spelling(spellings[slug]), slug, term_route(taxonomy.key, slug), tuple(members[slug]))
-        for slug in members
-    ]
-    return sorted(terms, key=lambda term: _sort_key(taxonomy, term.name))
+        for key, names in listing.term_names:
+            for name in names or (NOT_STATED,):
+                slug = slugify(name)
+                spellings[key].setdefault(slug, Counter())[name] += 1
+                members[key].setdefault(slug, {})[listing.slug] = None
+    return {
+        taxonomy.key: sorted(
+            (
+                Term(_usual_spelling(spellings[taxonomy.key][slug]), slug, term_route(taxonomy.key, slug), tuple(trials))
+                for slug, trials in members[taxonomy.key].items()
+            ),
+            key=lambda term, taxonomy=taxonomy: _sort_key(taxonomy, term.name),
+        )
+        for taxonomy in TAXONOMIES
+    }
 
 
 def _usual_spelling(counts: Counter[str]) -> str:
