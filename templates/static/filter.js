@@ -219,7 +219,11 @@
       renderThisPage();
     } else {
       status.textContent = "Filtering the catalogue…";
-      load().then(render);
+      table.setAttribute("aria-busy", "true");
+      load().then(function () {
+        table.removeAttribute("aria-busy");
+        render();
+      });
     }
   }
 

@@ -31,6 +31,8 @@
   if (!input) {
     return;
   }
+  // Pagefind labels its box with a title only; the page's heading is its visible label.
+  input.setAttribute("aria-labelledby", "search-heading");
   var timer = null;
   input.addEventListener("input", function () {
     clearTimeout(timer);

@@ -72,6 +72,7 @@ def sample_pages(site_crawl, site_server) -> dict[str, str]:
         "trial": _richest_page(site_crawl, r"^trials?/[^/]+(/|/index\.html|\.html)$", "trial"),
         "drug": _richest_page(site_crawl, r"^drugs?/[^/]+(/|/index\.html|\.html)$", "drug"),
         "phase": _richest_page(site_crawl, r"^phases?/[^/]+(/|/index\.html|\.html)$", "phase"),
+        "search": site_server.url("search/?q=cancer"),  # with results, as a reader sees it
     }
 
 

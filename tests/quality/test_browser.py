@@ -14,7 +14,7 @@ from ._site import require
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
-KINDS = ("home", "trial", "drug", "phase")
+KINDS = ("home", "trial", "drug", "phase", "search")
 SCHEMES = ("light", "dark")
 
 
@@ -59,6 +59,8 @@ def open_page(browser, sample_pages):
         response = page.goto(sample_pages[kind], wait_until="load")
         assert response is not None and response.status == 200, f"{sample_pages[kind]} -> {response and response.status}"
         page.evaluate("document.fonts.ready")
+        if kind == "search":  # Pagefind's results arrive after the load event
+            page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
         return loaded
 
     yield run

