@@ -417,6 +417,7 @@ def bench_trialsite(work: Path, repeat: int, timeout: float, serve: bool) -> dic
     result["cold"] = median_run(cold)
     result["cold"]["reported"] = _reported_seconds(cold[-1].output)
     result["size"], result["files"], result["pages"] = tree_size(site)
+    result["search"] = bench_search(site, work, timeout)
 
     print("  trialsite: no-change rebuilds ...", flush=True)
     same = [check(run_measured(base, code, work / f"ts-same-{i}.log", timeout), "trialsite rebuild")
@@ -442,6 +443,100 @@ def bench_trialsite(work: Path, repeat: int, timeout: float, serve: bool) -> dic
     if serve:
         result["live"] = _live_trialsite(code, work, content, site, slug, timeout, max(repeat, LIVE_EDITS))
     return result
+
+
+SEARCH_TERMS = ("gemcitabine", "cancer")  # a drug in ~9% of generated trials; a word in nearly all
+
+
+def bench_search(site: Path, work: Path, timeout: float) -> dict:
+    """The Pagefind bundle the cold build made (size, files), indexing alone (the same Pagefind run
+    build makes, timed into a scratch folder), catalogue.json's size, and the bytes a first search
+    downloads in headless Chromium for each of SEARCH_TERMS."""
+    from trialsite.render import search
+
+    bundle = site / search.SEARCH_DIR
+    size, files, _ = tree_size(bundle)
+    result: dict = {"index_bytes": size, "index_files": files,
+                    "catalogue_bytes": (site / "catalogue.json").stat().st_size}
+    scratch = work / "search-bundle"
+    shutil.rmtree(scratch, ignore_errors=True)
+    print("  trialsite: search indexing alone ...", flush=True)
+    run = check(run_measured(search.pagefind_command(site, scratch), ROOT, work / "ts-search-index.log", timeout),
+                "pagefind")
+    shutil.rmtree(scratch, ignore_errors=True)
+    result["indexing"] = {"wall": run.wall, "cpu": run.cpu, "peak": run.peak}
+    print("  trialsite: first searches in headless Chromium ...", flush=True)
+    result["first_search"] = first_search_bytes(site)
+    return result
+
+
+def first_search_bytes(site: Path) -> dict | None:
+    """For each term, in a fresh browser context (nothing cached): the bytes of every file Pagefind
+    fetched from pagefind/ until the first results showed, as served here (uncompressed; Pagefind's
+    own .pf_* files are already gzipped). None when Playwright or Chromium is missing."""
+    chromium = os.environ.get("TRIALSITE_CHROMIUM", "/usr/bin/chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not os.access(chromium, os.X_OK):
+        return None
+    from trialsite.render.config import load_config
+    from trialsite.render.urls import Urls
+
+    base_path = Urls(load_config(ROOT / "site.toml", None).base_url).base_path
+    server = _static_server(site, base_path)
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    found: dict = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, headless=True,
+                                                 args=["--no-sandbox", "--disable-gpu"])
+            for term in SEARCH_TERMS:
+                context = browser.new_context()
+                page = context.new_page()
+                sizes: dict[str, int] = {}
+                page.on("response", lambda r: "/pagefind/" in r.url and sizes.__setitem__(
+                    r.url.split("/pagefind/", 1)[1].split("?")[0], len(r.body())))
+                start = time.perf_counter()
+                page.goto(f"{origin}{base_path}search/?q={term}")
+                page.locator(".pagefind-ui__message", has_text=re.compile(r"results? for")).wait_for(timeout=120_000)
+                seconds = time.perf_counter() - start
+                page.wait_for_load_state("networkidle")
+                groups = {"ui": 0, "engine": 0, "index": 0, "fragments": 0}
+                for name, n in sizes.items():
+                    kind = ("fragments" if name.endswith(".pf_fragment")
+                            else "ui" if name.startswith("pagefind-ui")
+                            else "engine" if name in ("pagefind.js", "pagefind-worker.js") or name.startswith("wasm.")
+                            else "index")
+                    groups[kind] += n
+                found[term] = {"bytes": sum(sizes.values()), "requests": len(sizes), "seconds": seconds,
+                               "results": page.locator(".pagefind-ui__message").inner_text(), **groups}
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return found
+
+
+def _static_server(site: Path, base_path: str):
+    """The built site on a free loopback port under its base path (directories serve index.html)."""
+    import http.server
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(site), **kwargs)
+
+        def translate_path(self, path: str) -> str:
+            path = path.split("?", 1)[0]
+            return super().translate_path("/" + path[len(base_path):] if path.startswith(base_path) else "/.not-in-the-site")
+
+        def log_message(self, *args) -> None:
+            pass
+
+    return http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 
 
 def _reported_seconds(output: str) -> float | None:
@@ -573,6 +668,16 @@ def table(res: Results) -> str:
     add("peak memory, no-change rebuild", get(ts, "nochange", "peak"), get(hu, "nochange", "peak"), "MiB")
     add("peak memory, one-file edit", get(ts, "edit", "peak"), get(hu, "edit", "peak"), "MiB")
     add("output size", get(ts, "size"), get(hu, "size"), "MB")
+    add("search index (pagefind/), size", get(ts, "search", "index_bytes"), None, "MB")
+    add("search index, files", get(ts, "search", "index_files"), None, "")
+    add("search indexing alone (part of the cold build), wall", get(ts, "search", "indexing", "wall"), None, "s")
+    add("search indexing alone, peak memory", get(ts, "search", "indexing", "peak"), None, "MiB")
+    add("catalogue.json (home filters), size", get(ts, "search", "catalogue_bytes"), None, "MB")
+    for term in SEARCH_TERMS:
+        first = get(ts, "search", "first_search", term) or {}
+        add(f"first search for '{term}': bytes downloaded from pagefind/", first.get("bytes"), None, "KB")
+        add(f"first search for '{term}': of which index chunks and fragments",
+            (first["index"] + first["fragments"]) if first else None, None, "KB")
     add("output files", get(ts, "files"), get(hu, "files"), "")
     add("HTML pages", get(ts, "pages"), get(hu, "pages"), "")
 
@@ -600,6 +705,8 @@ def _fmt(value, unit: str) -> str:
         return f"{value / MiB:,.0f} MiB"
     if unit == "MB":
         return f"{value / 1e6:,.1f} MB"
+    if unit == "KB":
+        return f"{value / 1e3:,.0f} KB"
     return f"{value:,}"
 
 
