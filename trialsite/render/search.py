@@ -63,13 +63,9 @@ def pagefind_binary() -> Path:
     return Path(get_executable())
 
 
-def index_site(site_dir: Path, bundle_dir: Path | None = None) -> SearchIndexResult:
-    """Index the trial pages under `site_dir` into `bundle_dir` (default: the site's own
-    `pagefind/`). Raises BuildError when Pagefind fails."""
-    start = time.perf_counter()
-    bundle_dir = bundle_dir or site_dir / SEARCH_DIR
-    shutil.rmtree(bundle_dir, ignore_errors=True)
-    command = [
+def pagefind_command(site_dir: Path, bundle_dir: Path) -> list[str]:
+    """The Pagefind run that indexes `site_dir`'s trial pages into `bundle_dir`."""
+    return [
         str(pagefind_binary()),
         "--site", str(site_dir),
         "--glob", TRIAL_PAGES,
@@ -77,8 +73,16 @@ def index_site(site_dir: Path, bundle_dir: Path | None = None) -> SearchIndexRes
         "--force-language", "en",  # one language: one wasm file and one index for every page
         "--silent",
     ]
+
+
+def index_site(site_dir: Path, bundle_dir: Path | None = None) -> SearchIndexResult:
+    """Index the trial pages under `site_dir` into `bundle_dir` (default: the site's own
+    `pagefind/`). Raises BuildError when Pagefind fails."""
+    start = time.perf_counter()
+    bundle_dir = bundle_dir or site_dir / SEARCH_DIR
+    shutil.rmtree(bundle_dir, ignore_errors=True)
     try:
-        proc = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
+        proc = subprocess.run(pagefind_command(site_dir, bundle_dir), capture_output=True, text=True, timeout=TIMEOUT)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise BuildError("pagefind", f"could not run the search indexer: {exc}") from exc
     if proc.returncode != 0 or not (bundle_dir / "pagefind-entry.json").is_file():
