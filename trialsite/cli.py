@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
+import sqlite3
 import sys
 import traceback
 from pathlib import Path
@@ -28,11 +31,13 @@ from .errors import OutputError, TrialsiteError, describe_os_error, printable
 from .lock import build_lock
 from .model import DrugVocabulary, Trial
 from .render import CONFIG_FILE, BuildResult, build_site, load_config
-from .render.engine import PAGES_LIMIT, PAGES_WARNING, site_size
+from .render.engine import PAGES_LIMIT, PAGES_WARNING, site_size, state_path
 from .sync import Regenerate, sync
 
 SCHEMAS = {"trial": Trial, "drugs": DrugVocabulary}
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_OUTPUT, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 70, 130
+# SQLite's words for a build state it cannot write (it gives no errno); anything else is a bug.
+_STORAGE_TROUBLE = re.compile(r"disk is full|readonly|read-only|unable to open|disk I/O error", re.IGNORECASE)
 
 
 def main(root: Path, argv: list[str] | None = None) -> int:
@@ -61,6 +66,9 @@ def report_error(exc: BaseException, out: Path | None = None) -> int | None:
         return EXIT_OUTPUT if isinstance(exc, OutputError) else EXIT_INVALID
     if isinstance(exc, OSError):
         print(f"error: {describe_os_error(exc, out)}", file=sys.stderr)
+        return EXIT_OUTPUT
+    if isinstance(exc, sqlite3.OperationalError) and out is not None and _STORAGE_TROUBLE.search(str(exc)):
+        print(printable(f"error: {state_path(out)}: {exc} ({_storage_hint(out)})"), file=sys.stderr)
         return EXIT_OUTPUT
     return None
 
@@ -103,6 +111,19 @@ def _parser(root: Path) -> argparse.ArgumentParser:
     return parser
 
 
+def _storage_hint(out: Path) -> str:
+    """Why the build state beside `out` cannot be written, as far as the file system tells."""
+    try:
+        fs = os.statvfs(out.parent)
+    except OSError:
+        return "the build state beside the output cannot be written"
+    if fs.f_flag & os.ST_RDONLY:
+        return "the file system is read-only; choose another --out or make it writable"
+    if fs.f_bavail * fs.f_frsize < 1024 * 1024:
+        return "No space left on device: the disk is full; free some space and build again"
+    return "the build state beside the output cannot be written: check the directory's permissions"
+
+
 def _run_default(args: argparse.Namespace, root: Path) -> int:
     """Extract new seeds, then build. If extract itself crashes (it raises) nothing is built; a
     seed that failed does not stop the build, since the rest of the catalogue is still worth
@@ -133,8 +154,10 @@ def _run_build(args: argparse.Namespace, root: Path) -> int:
         config = load_config(root / CONFIG_FILE, args.base_url)
         with build_lock(args.out, on_wait=lambda message: print(f"build: {message}", file=sys.stderr)):
             result = build_site(args.content, args.out, config, clean=args.clean)
-    except (InvalidContent, TrialsiteError, OSError) as exc:
+    except (InvalidContent, TrialsiteError, OSError, sqlite3.OperationalError) as exc:
         code = report_error(exc, args.out)
+        if code is None:
+            raise
     else:
         _print_build_summary(result)
         return EXIT_OK

@@ -6,13 +6,21 @@ build waits up to `LOCK_WAIT` seconds for the first to finish, then gives up wit
 naming the directory; it never writes a byte meanwhile. The kernel drops the lock when its
 holder exits, however it exits (even `kill -9`), so a crashed build never leaves a stale lock.
 The lock is re-entrant within one process, so a caller may hold it around a builder that takes
-it too.
+it too. Whoever takes it first clears what killed builds left beside the output: nobody else can
+be writing there.
+
+A build swaps its new site in before it records what it built in the build state, so a build
+killed between the two would leave a state that describes the other site, and the next build
+would carry that site's files over as if they were current. So the swap first leaves a marker
+(`.site.swap-pending`) that only a build that returned normally removes; the next build finding
+it deletes the build state (a cache) and so builds everything afresh.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -48,13 +56,45 @@ def build_lock(out_dir: Path, wait: float | None = None, on_wait: Callable[[str]
     fd = _open(path)
     try:
         _acquire(fd, out_dir, path, LOCK_WAIT if wait is None else wait, on_wait)
+        recover_interrupted(out_dir)
         _held[key] = 1
         try:
             yield
+            swap_marker(out_dir).unlink(missing_ok=True)  # the build returned: state and site agree
         finally:
             del _held[key]
     finally:
         os.close(fd)  # releases the lock
+
+
+def swap_marker(out_dir: Path) -> Path:
+    return out_dir.parent / f".{out_dir.name}.swap-pending"
+
+
+def recover_interrupted(out_dir: Path) -> None:
+    """Clear what builds killed part-way left beside `out_dir`: staged sites (`.site-new-*`) and
+    old ones (`.site-old-*`); if a crash fell between the two renames of a swap, so that no site
+    is in place, the old site is put back first; and if a build died around its swap, its build
+    state is deleted, so that the next build makes every file again. Only call this while
+    holding the build lock."""
+    parent, name = out_dir.parent, out_dir.name
+    if not parent.is_dir():
+        return
+    marker = swap_marker(out_dir)
+    if marker.exists():
+        from .render.engine import state_path
+
+        state = state_path(out_dir)
+        for path in (state, state.with_name(state.name + "-wal"), state.with_name(state.name + "-shm"),
+                     state.with_name(state.name + "-journal")):
+            path.unlink(missing_ok=True)
+        marker.unlink()
+    old = sorted(parent.glob(f".{name}-old-*"), key=lambda path: path.stat().st_mtime)
+    if not out_dir.exists() and old:
+        os.replace(old.pop(), out_dir)
+    for path in [*old, *parent.glob(f".{name}-new-*")]:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _key(path: Path) -> str:
@@ -62,13 +102,10 @@ def _key(path: Path) -> str:
 
 
 def _open(path: Path) -> int:
+    """Open for writing: where the lock file cannot be written, no build can write its site
+    either, and this is the earliest place to say so (EROFS, EACCES, naming the path)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    except OSError:
-        if not path.is_file():
-            raise
-        return os.open(path, os.O_RDONLY | os.O_CLOEXEC)  # flock works on a read-only descriptor too
+    return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
 
 
 def _acquire(fd: int, out_dir: Path, path: Path, wait: float, on_wait: Callable[[str], None] | None) -> None:

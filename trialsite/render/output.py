@@ -5,8 +5,8 @@ every unchanged file instead of copying it, then swaps the two directories: a re
 old site or the new one, never a mix, and a failed build leaves the old one as it was. The swap
 is one atomic exchange of the two directories (Linux's renameat2), so even a build killed at
 that very moment leaves one whole site in place; where the exchange is not available it is two
-renames, and the next build puts the old site back if a crash fell between them. A build that
-holds the lock (`trialsite/lock.py`) first clears what killed builds left beside the output.
+renames, and the next build puts the old site back if a crash fell between them: whoever takes
+the build lock (`trialsite/lock.py`) first clears what killed builds left beside the output.
 `LiveOutput` (the preview server) replaces changed files in place, each one atomically.
 """
 
@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import BuildError
-from ..lock import is_held
+from ..lock import swap_marker
 
 
 def write_file(root: Path, path: str, data: bytes) -> None:
@@ -35,8 +35,6 @@ class StagedOutput:
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        if is_held(out_dir):
-            recover_interrupted(out_dir)
         self.root = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}-new-"))
 
     def keep(self, path: str) -> bool:
@@ -56,6 +54,7 @@ class StagedOutput:
 
     def commit(self) -> None:
         self.root.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read it
+        swap_marker(self.out_dir).touch()  # until the build state is saved too (see lock.py)
         if not self.out_dir.exists():
             os.replace(self.root, self.out_dir)
             return
@@ -73,21 +72,6 @@ class StagedOutput:
 
     def abort(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
-
-
-def recover_interrupted(out_dir: Path) -> None:
-    """Clear what builds killed part-way left beside `out_dir`: staged sites (`.site-new-*`) and
-    old ones (`.site-old-*`); if a crash fell between the two renames of a swap, so that no site
-    is in place, the old site is put back first. Only call this while holding the build lock."""
-    parent, name = out_dir.parent, out_dir.name
-    if not parent.is_dir():
-        return
-    old = sorted(parent.glob(f".{name}-old-*"), key=lambda path: path.stat().st_mtime)
-    if not out_dir.exists() and old:
-        os.replace(old.pop(), out_dir)
-    for path in [*old, *parent.glob(f".{name}-new-*")]:
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path, ignore_errors=True)
 
 
 _AT_FDCWD = -100
