@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -149,3 +151,70 @@ def test_request_paths_resolve_inside_the_root_only(tmp_path):
 def test_error_page_shows_problems_as_text():
     page = error_page(["content/trials/x.yaml:3: title: <script>alert(1)</script>"]).decode()
     assert "&lt;script&gt;" in page and "<script>alert" not in page
+
+
+def test_served_pages_load_live_reload_as_a_file_the_content_security_policy_allows(preview):
+    status, body = get(preview[1], f"{BASE_PATH}{TRIAL}")
+    assert status == 200
+    assert f'<script src="/livereload.js?port={preview[1]}"></script></head>' in body
+    inline = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)[^>]*>", body)
+    assert inline == []  # an inline script would be blocked by the page's own policy
+    status, script = get(preview[1], "/livereload.js")
+    assert status == 200 and "LiveReload" in script
+
+
+def test_the_server_survives_a_burst_of_requests_while_it_rebuilds(preview):
+    """8 clients x 50 requests on loopback while a YAML edit triggers a rebuild: every answer is
+    a whole page (or the whole error page), never a truncated one. Bounded: it stops by itself."""
+    project, port = preview
+    paths = [BASE_PATH, f"{BASE_PATH}{TRIAL}", f"{BASE_PATH}drugs/", f"{BASE_PATH}phases/", f"{BASE_PATH}static/site.css"]
+    yaml_file = project / "content" / "trials" / "nct07063888.yaml"
+    good = yaml_file.read_text("utf-8")
+    deadline = time.monotonic() + 20
+    failures: list[str] = []
+    done = []
+
+    def client(number: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            for i in range(50):
+                if time.monotonic() > deadline:
+                    failures.append(f"client {number}: out of time after {i} requests")
+                    return
+                path = paths[(number + i) % len(paths)]
+                connection.request("GET", path)
+                response = connection.getresponse()
+                body = response.read()
+                length = response.getheader("Content-Length")
+                if length is not None and int(length) != len(body):
+                    failures.append(f"{path}: {len(body)} bytes of {length}")
+                elif path.endswith(".css"):
+                    if response.status != 200 or not body.rstrip().endswith(b"}"):
+                        failures.append(f"{path}: {response.status}, {len(body)} bytes")
+                elif response.status not in (200, 500) or not body.rstrip().endswith(b"</html>"):
+                    failures.append(f"{path}: {response.status}, ends {body[-40:]!r}")
+                elif response.status == 500 and b"build-errors" not in body:
+                    failures.append(f"{path}: 500 without the error page")
+                done.append(path)
+        except OSError as exc:
+            failures.append(f"client {number}: {exc}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.2)
+    replace_in(yaml_file, "title: >-\n  A Prospective Phase II Study", "title: >-\n  Burst Edited Phase II Study")
+    for thread in threads:
+        thread.join(timeout=max(0.1, deadline - time.monotonic() + 5))
+    assert not any(thread.is_alive() for thread in threads)
+    try:
+        assert failures == []
+        assert len(done) == 8 * 50
+        rebuilt = time.monotonic() + 10
+        while time.monotonic() < rebuilt and "Burst Edited" not in get(port, f"{BASE_PATH}{TRIAL}")[1]:
+            time.sleep(0.2)
+        assert "Burst Edited" in get(port, f"{BASE_PATH}{TRIAL}")[1]  # the rebuild happened
+    finally:
+        yaml_file.write_text(good, "utf-8")
