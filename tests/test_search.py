@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from trialsite.render import SiteBuilder, SiteConfig, build_site
-from trialsite.render.search import SEARCH_DIR, UNORDERED_FILES
+from trialsite.render.search import SEARCH_DIR, UNORDERED_FILES, BackgroundIndexer
 
 FIXTURE = Path(__file__).parent / "fixtures" / "render" / "content"
 BASE = "https://example.org/sub/"
@@ -227,12 +227,15 @@ def test_a_search_file_missing_from_the_site_is_made_again(content, tmp_path):
     assert bundle(out) == before
 
 
-def test_the_preview_server_keeps_no_stale_search_files(content, tmp_path):
+def test_the_preview_server_remakes_the_index_in_the_background(content, tmp_path):
     out = tmp_path / "live"
     builder = SiteBuilder(content, out, CONFIG, live=True)
     builder.build()
+    assert BackgroundIndexer.of(out).wait(120)
     retitle(content, "hostile", "A quieter title")
-    builder.build()
+    result = builder.build()
+    assert not [path for path in result.written if path.startswith(SEARCH_DIR)]  # not waited for
+    assert BackgroundIndexer.of(out).wait(120)
     SiteBuilder(content, tmp_path / "cold", CONFIG).build(clean=True)
     live = sorted(p.relative_to(out).as_posix() for p in (out / SEARCH_DIR).rglob("*") if p.is_file())
     cold = sorted(p.relative_to(tmp_path / "cold").as_posix() for p in (tmp_path / "cold" / SEARCH_DIR).rglob("*") if p.is_file())

@@ -336,15 +336,32 @@ def preview(tmp_path_factory):
     else:
         process.kill()
         pytest.fail(f"serve did not start:\n{process.communicate()[0]}")
-    yield f"http://127.0.0.1:{port}/preview/"
+    while time.monotonic() < deadline:  # serve makes the search index in the background
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/preview/pagefind/pagefind-entry.json", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield f"http://127.0.0.1:{port}/preview/", project
     process.terminate()
     process.wait(timeout=10)
 
 
 def test_search_works_in_the_preview_server(new_page, preview):
+    url, _ = preview
     page = new_page()
-    found = search(page, preview + "search/", "pemigatinib")
+    found = search(page, url + "search/", "pemigatinib")
     assert found == ["/preview/" + PEMIGATINIB]
+
+
+def test_the_preview_servers_index_follows_an_edit(new_page, preview):
+    url, project = preview
+    trial = project / "content" / "trials" / "nct07063888.yaml"
+    text = trial.read_text("utf-8")
+    trial.write_text(text.replace("title: >-\n  A Prospective", "title: >-\n  Zanzibarian A Prospective", 1), "utf-8")
+    page = new_page()
+    found = eventually(lambda: search(page, url + "search/", "zanzibarian"), timeout=60)
+    assert found == ["/preview/trials/nct07063888/"]
 
 
 def test_search_works_under_another_base_path(tmp_path, new_page):

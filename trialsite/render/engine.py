@@ -316,7 +316,7 @@ class SiteBuilder:
         stamps.update({slug: record.stamp for slug, record in records.items()})
         plans = self._site_plans(sort_listings(list(listings.values())), renderer, state, stamps)
         written += self._render_plans(output, plans, old_outputs, new_outputs)
-        written += search.update_index(output.root, output.keep, old_outputs, new_outputs)
+        written += search.update_index(output.root, output.keep, old_outputs, new_outputs, defer=self.live)
         removed = sorted(set(old_outputs) - set(new_outputs))
         for path in removed:
             output.remove(path)

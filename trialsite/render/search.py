@@ -25,7 +25,9 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from fnmatch import fnmatch
@@ -75,14 +77,17 @@ def pagefind_command(site_dir: Path, bundle_dir: Path) -> list[str]:
     ]
 
 
-def index_site(site_dir: Path, bundle_dir: Path | None = None) -> SearchIndexResult:
+def index_site(site_dir: Path, bundle_dir: Path | None = None, nice: bool = False) -> SearchIndexResult:
     """Index the trial pages under `site_dir` into `bundle_dir` (default: the site's own
     `pagefind/`). Raises BuildError when Pagefind fails."""
     start = time.perf_counter()
     bundle_dir = bundle_dir or site_dir / SEARCH_DIR
     shutil.rmtree(bundle_dir, ignore_errors=True)
     try:
-        proc = subprocess.run(pagefind_command(site_dir, bundle_dir), capture_output=True, text=True, timeout=TIMEOUT)
+        proc = subprocess.run(
+            pagefind_command(site_dir, bundle_dir), capture_output=True, text=True, timeout=TIMEOUT,
+            preexec_fn=(lambda: os.nice(10)) if nice and hasattr(os, "nice") else None,
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise BuildError("pagefind", f"could not run the search indexer: {exc}") from exc
     if proc.returncode != 0 or not (bundle_dir / "pagefind-entry.json").is_file():
@@ -109,15 +114,28 @@ def update_index(
     keep: Callable[[str], bool],
     old_outputs: dict[str, tuple[str, str]],
     new_outputs: dict[str, tuple[str, str]],
+    defer: bool = False,
 ) -> list[str]:
     """Bring the search bundle under `root` (the site being built) in step with its pages.
 
     `keep(path)` carries a file over from the current site (the output strategy's `keep`);
     `old_outputs` is the last build's manifest, `new_outputs` this build's, complete for every
     page. The bundle is carried over when no trial page changed, and made again otherwise. Adds
-    the bundle's files to `new_outputs` and returns those whose bytes changed."""
+    the bundle's files to `new_outputs` and returns those whose bytes changed.
+
+    `defer` (the preview server, whose `root` is the served site): the bundle on disk stays as it
+    is and is remade in the background (`BackgroundIndexer`), so an edit's pages are served and
+    the browser reloads without waiting for a whole-catalogue index; search catches up a little
+    later. Its files are then not the manifest's business: those still there are carried over
+    only so that this build does not delete them."""
     key = index_key(new_outputs)
     old = {path: entry for path, entry in old_outputs.items() if entry[1].startswith(SEARCH_KEY)}
+    if defer:
+        present = {path: entry for path, entry in old.items() if (root / path).is_file()}
+        new_outputs.update(present)
+        if not (present and len(present) == len(old) and all(entry[1] == key for entry in old.values())):
+            BackgroundIndexer.of(root).request(key)
+        return []
     kept: list[str] = []
     if old and all(entry[1] == key for entry in old.values()):
         for path in old:
@@ -145,3 +163,80 @@ def update_index(
         return changed
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+class BackgroundIndexer:
+    """Remakes one served site's search bundle off the request path, for the preview server.
+
+    Requests coalesce: while an index is being made, later requests wait and only the newest
+    runs, after the saves have settled for `SETTLE` seconds. Pagefind runs at a lower CPU
+    priority, into a scratch folder, and the new bundle replaces the old one by two renames."""
+
+    SETTLE = 1.0
+    _all: dict[Path, BackgroundIndexer] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.wanted: str | None = None  # the newest key asked for
+        self.made: str | None = None  # the key of the bundle on disk, once made here
+        self.error: str | None = None
+        self._changed = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    def of(cls, root: Path) -> BackgroundIndexer:
+        with cls._lock:
+            return cls._all.setdefault(root.resolve(), cls(root))
+
+    def request(self, key: str) -> None:
+        with self._changed:
+            if key in (self.wanted, self.made) and (self.root / SEARCH_DIR).is_dir():
+                return
+            self.wanted = key
+            self._changed.notify_all()
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
+                self._thread.start()
+
+    def wait(self, timeout: float = 600) -> bool:
+        """Until the newest request is made (for tests); False on time-out."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while self.wanted != self.made and self.error is None:
+                if not self._changed.wait(max(0.0, deadline - time.monotonic())):
+                    return False
+        return self.error is None
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                key = self.wanted
+                if key == self.made:
+                    return
+            time.sleep(self.SETTLE)
+            with self._changed:
+                if self.wanted != key:
+                    continue  # more saves came in: wait for them to settle
+            try:
+                self._make()
+            except (BuildError, OSError) as exc:
+                with self._changed:
+                    self.error = str(exc)
+                    self._changed.notify_all()
+                print(f"serve: search index: {exc}", file=sys.stderr, flush=True)
+                return
+            with self._changed:
+                self.made, self.error = key, None
+                self._changed.notify_all()
+
+    def _make(self) -> None:
+        scratch = Path(tempfile.mkdtemp(dir=self.root.parent, prefix=f".{self.root.name}-search-"))
+        try:
+            index_site(self.root, scratch / SEARCH_DIR, nice=True)
+            current, old = self.root / SEARCH_DIR, scratch / "old"
+            if current.exists():
+                os.replace(current, old)
+            os.replace(scratch / SEARCH_DIR, current)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
