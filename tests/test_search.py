@@ -7,12 +7,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from trialsite.render import SiteBuilder, SiteConfig, build_site
-from trialsite.render.search import SEARCH_DIR, UNORDERED_FILES, BackgroundIndexer
+from trialsite.render.search import SEARCH_DIR, UNORDERED_FILES, BackgroundIndexer, pagefind_command
 
 FIXTURE = Path(__file__).parent / "fixtures" / "render" / "content"
 BASE = "https://example.org/sub/"
@@ -97,6 +98,16 @@ def test_the_filters_are_hidden_and_not_indexed_as_text(site):
 def test_the_build_indexes_every_trial_page_and_nothing_else(site):
     entry = json.loads(read(site, f"{SEARCH_DIR}/pagefind-entry.json"))
     assert [language["page_count"] for language in entry["languages"].values()] == [3]
+
+
+def test_indexing_trimmed_documents_gives_the_index_the_pages_give(site, tmp_path):
+    """The build indexes each page less its ignored sections (faster); Pagefind on the pages
+    themselves must make the same word index and fragments."""
+    subprocess.run(pagefind_command(site, tmp_path / "direct"), check=True, capture_output=True)
+    for part in ("index", "fragment"):
+        direct = {p.name: p.read_bytes() for p in (tmp_path / "direct" / part).iterdir()}
+        built = {p.name: p.read_bytes() for p in (site / SEARCH_DIR / part).iterdir()}
+        assert direct == built, part
 
 
 def test_the_index_has_a_table_for_each_filter(site):
