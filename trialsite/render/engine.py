@@ -199,6 +199,7 @@ class SiteBuilder:
         self.progress = progress or (lambda stage, done, total: None)
         self.known: Known | None = None
         self._renderer: tuple[str, Renderer] | None = None  # kept while templates are unchanged
+        self.deferred: set[str] = set()  # live mode: export routes out of date, for write_deferred
 
     def build(self, clean: bool = False) -> BuildResult:
         start = time.perf_counter()
@@ -261,6 +262,21 @@ class SiteBuilder:
             output.abort()
             raise
         return BuildResult(self.out_dir, len(files), total, written, removed, time.perf_counter() - start)
+
+    def write_deferred(self) -> list[str]:
+        """Write the exports a live build left out of date, from a connection of their own (this
+        runs on another thread than the build). Each file is replaced whole."""
+        routes, self.deferred = sorted(self.deferred), set()
+        if not routes:
+            return []
+        state = BuildState(state_path(self.out_dir))
+        try:
+            for plan in export_plans(state, ""):
+                if plan.route in routes:
+                    plan.write(self.out_dir)
+        finally:
+            state.close()
+        return routes
 
     def _scan(self) -> dict[str, tuple[Path, Stamp]]:
         trials_dir = self.content_dir / TRIALS_DIR
@@ -384,8 +400,7 @@ class SiteBuilder:
         ]
         stamps_key = plan_key(sorted(stamps.items()))
         plans += [
-            FilePlan(exports.JSON_ROUTE, stamps_key, lambda: exports.trials_json(state.export_rows("json_row"))),
-            FilePlan(exports.CSV_ROUTE, stamps_key, lambda: exports.trials_csv(state.export_rows("csv_row"))),
+            *export_plans(state, stamps_key),
         ]
         for path, data in read_static(self.templates_dir).items():
             plans.append(FilePlan(path, digest(data), lambda data=data: [data]))
@@ -401,6 +416,9 @@ class SiteBuilder:
             old = old_outputs.get(path)
             if old and old[1] == plan.key and output.keep(path):
                 new_outputs[path] = old
+            elif isinstance(plan, FilePlan) and plan.deferrable and self.live and old:
+                new_outputs[path] = old
+                self.deferred.add(plan.route)
             elif isinstance(plan, FilePlan):
                 new_outputs[path] = (plan.write(output.root), plan.key)
                 written.append(path)
@@ -434,6 +452,9 @@ class FilePlan:
     route: str
     key: str
     chunks: Callable[[], Iterable[bytes]]
+    # Large, and read from the build state: the preview server writes it after the pages, in
+    # the background (`write_deferred`), so an edit's pages are served at once.
+    deferrable: bool = False
 
     def write(self, root: Path) -> str:
         target = root / self.route
@@ -446,6 +467,14 @@ class FilePlan:
                 handle.write(chunk)
         os.replace(tmp, target)
         return hasher.hexdigest()
+
+
+def export_plans(state: BuildState, key: str) -> list[FilePlan]:
+    """The open-data files, streamed from the rows the build state keeps for every trial."""
+    return [
+        FilePlan(exports.JSON_ROUTE, key, lambda: exports.trials_json(state.export_rows("json_row")), deferrable=True),
+        FilePlan(exports.CSV_ROUTE, key, lambda: exports.trials_csv(state.export_rows("csv_row")), deferrable=True),
+    ]
 
 
 def drug_class_table(vocabulary: DrugVocabulary) -> dict[str, str]:
