@@ -30,11 +30,12 @@ _TRIAL_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
 _FORBIDDEN = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
 )
-# Anything that could let a forbidden character, a YAML tag or a number too long to print past
-# the fast loader: the characters themselves, a backslash (an escape in a double-quoted string),
-# a `!` that may start a tag, or 4,000 digits in a row. A false alarm only costs the slower,
-# thorough load.
-_SUSPECT = re.compile(_FORBIDDEN.pattern + r"|\\|(?:^|[\s\[{,])!|[0-9]{4000}", re.MULTILINE)
+# Anything that could let past the fast loader what the thorough one refuses: a forbidden
+# character, a backslash (an escape in a double-quoted string), a `!` that may start a tag, 4,000
+# digits in a row (too long to print), a tab in a line's indentation (YAML 1.2 allows one before
+# a comment; PyYAML, and so `check`, does not) or U+2028/U+2029 (line breaks to PyYAML's YAML 1.1,
+# not to yaml-rs's 1.2). A false alarm only costs the slower load.
+_SUSPECT = re.compile(_FORBIDDEN.pattern + "|[\u2028\u2029]" + r"|\\|(?:^|[\s\[{,])!|[0-9]{4000}|^[ ]*\t", re.MULTILINE)
 
 
 @dataclass

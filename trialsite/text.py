@@ -36,7 +36,7 @@ _MD_ESCAPE_RE = re.compile(r"\\([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 # makes each one a link is escaped (with any backslashes before it) and shows as itself.
 _LINK_SYNTAX = (
     re.compile(r"(?P<pre>)(?P<bs>\\*)(?P<ch>\])(?=\s*\()"),  # closes link text right before (url)
-    re.compile(r"^(?P<pre> {0,3})(?P<bs>\\*)(?P<ch>\[)(?=[^\]]*\]:)"),  # a link reference definition
+    re.compile(r"(?P<pre>)(?P<bs>\\*)(?P<ch>\])(?=:)"),  # ends the label of a link reference definition
     re.compile(r"(?P<pre>)(?P<bs>\\*)(?P<ch><)(?=[A-Za-z][A-Za-z0-9.+-]{1,31}:[^\s<>]*>|[^\s<>@]+@[^\s<>]+>)"),
 )
 

@@ -50,7 +50,7 @@ def parse(text: str, filename: str) -> Any:
             message = "YAML aliases (*name) are not allowed here"
         line = _ERROR_LINE.search(str(exc))
         raise ContentError(filename, f"invalid YAML: {message}", int(line.group(1)) if line else None) from exc
-    except (ValueError, OverflowError, RecursionError) as exc:  # e.g. an integer of 5,000 digits
+    except (ValueError, OverflowError, RecursionError, TypeError) as exc:  # 5,000 digits; a list as a key
         raise ContentError(filename, f"invalid YAML: a value cannot be read ({exc})") from exc
 
 

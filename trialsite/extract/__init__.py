@@ -40,7 +40,26 @@ def extract(seed: Seed, drug_index: DrugIndex) -> Trial:
     _fill_drugs(record, parsed, drug_index, review)
     record["source"] = {"file": seed.file, "sha256": seed.sha256, "layout": layout}
     record["review"] = review
-    return Trial.model_validate(record)
+    return Trial.model_validate(_drop_empty(record))
+
+
+def _drop_empty(record: dict) -> dict:
+    """Text that decoding left empty (a line of nothing but '&#8203;') states nothing: such a
+    value becomes null, and such a list item, intervention, outcome or date is left out."""
+    for key in ("sponsor", "summary", "description"):
+        record[key] = record[key] or None
+    for key in ("conditions", "keywords", "drugs", "locations", "review"):
+        record[key] = [item for item in record[key] if item]
+    for kind in ("inclusion", "exclusion"):
+        record["eligibility"][kind] = [item for item in record["eligibility"][kind] if item]
+    record["interventions"] = [item for item in record["interventions"] if item["name"]]
+    record["dates"] = [item for item in record["dates"] if item["label"]]
+    for kind, outcomes in record["outcomes"].items():
+        record["outcomes"][kind] = [
+            {**o, "description": o["description"] or None, "time_frame": o["time_frame"] or None}
+            for o in outcomes if o["measure"]
+        ]
+    return record
 
 
 def _fill_from_prose(record: dict, parsed: Parsed, review: list[str]) -> None:
