@@ -42,7 +42,12 @@ anything = st.lists(st.sampled_from(["# ", "- ", "1. ", "> ", "*", "`", "```\n",
 
 
 def port(text: str) -> str:
-    return markdown._md.render(text)
+    return markdown.render(text)
+
+
+def test_input_that_makes_the_port_panic_is_rendered_by_markdown_it_py():
+    text = "[a](ä◊😀ᘤ⭶[\ufeff\x0bኚ```\nฑ<javascript:x>text&#60;    [a]("
+    assert port(text) == REFERENCE.render(text)
 
 
 def test_every_summary_and_description_in_content_renders_the_same():

@@ -199,7 +199,7 @@ class SiteBuilder:
         self.progress = progress or (lambda stage, done, total: None)
         self.known: Known | None = None
         self._renderer: tuple[str, Renderer] | None = None  # kept while templates are unchanged
-        self.deferred: set[str] = set()  # live mode: export routes out of date, for write_deferred
+        self.deferred: dict[str, FilePlan] = {}  # live mode: large files out of date, for write_deferred
 
     def build(self, clean: bool = False) -> BuildResult:
         start = time.perf_counter()
@@ -264,27 +264,28 @@ class SiteBuilder:
         return BuildResult(self.out_dir, len(files), total, written, removed, time.perf_counter() - start)
 
     def write_deferred(self) -> list[str]:
-        """Write the exports a live build left out of date, from a connection of their own (this
-        runs on another thread than the build). Each file is replaced whole."""
-        routes, self.deferred = sorted(self.deferred), set()
-        if not routes:
+        """Write the large files a live build left out of date. This runs on another thread than
+        the build, so the exports read the build state through a connection of their own. Each
+        file is replaced whole."""
+        pending, self.deferred = self.deferred, {}
+        if not pending:
             return []
         state = BuildState(state_path(self.out_dir))
         try:
-            for plan in export_plans(state, ""):
-                if plan.route in routes:
-                    plan.write(self.out_dir)
+            own_connection = {plan.route: plan for plan in export_plans(state, "")}
+            for route, plan in sorted(pending.items()):
+                own_connection.get(route, plan).write(self.out_dir)
         finally:
             state.close()
-        return routes
+        return sorted(pending)
 
-    def _scan(self) -> dict[str, tuple[Path, Stamp]]:
+    def _scan(self) -> dict[str, tuple[str, Stamp]]:
         trials_dir = self.content_dir / TRIALS_DIR
         if not trials_dir.is_dir():
             return {}
         with os.scandir(trials_dir) as entries:
             found = {
-                entry.name[: -len(".yaml")]: (Path(entry.path), (stat.st_mtime_ns, stat.st_size))
+                entry.name[: -len(".yaml")]: (entry.path, (stat.st_mtime_ns, stat.st_size))
                 for entry in entries
                 if entry.name.endswith(".yaml") and entry.is_file() and (stat := entry.stat())
             }
@@ -295,7 +296,7 @@ class SiteBuilder:
         state: BuildState,
         renderer: Renderer,
         output: StagedOutput | LiveOutput,
-        files: dict[str, tuple[Path, Stamp]],
+        files: dict[str, tuple[str, Stamp]],
         changed: list[str],
         removed_trials: list[str],
     ) -> tuple[tuple[str, ...], tuple[str, ...], int]:
@@ -304,7 +305,7 @@ class SiteBuilder:
         known = self.known
         shared_before = known.shared
         records, trial_digests = self._render_trials(
-            [(slug, str(files[slug][0]), shared_before.get(slug, False)) for slug in changed]
+            [(slug, files[slug][0], shared_before.get(slug, False)) for slug in changed]
         )
         listings = {slug: known.listings[slug] for slug in files if slug not in records and slug in known.listings}
         listings.update({slug: record.listing for slug, record in records.items()})
@@ -319,7 +320,7 @@ class SiteBuilder:
             written.append(path)
         missing = self._keep_trial_pages(output, old_outputs, new_outputs, listings, records)
         if missing:  # the site on disk lost files the state promised: render those trials again
-            more, more_digests = self._render_trials([(slug, str(files[slug][0]), shared_before.get(slug, False)) for slug in missing])
+            more, more_digests = self._render_trials([(slug, files[slug][0], shared_before.get(slug, False)) for slug in missing])
             records.update(more)
             for slug, record in more.items():
                 path = output_path(record.listing.route)
@@ -330,7 +331,16 @@ class SiteBuilder:
         state.put_trials(list(records.values()))
         stamps = {slug: known.stamps[slug] for slug in listings if slug not in records}
         stamps.update({slug: record.stamp for slug, record in records.items()})
-        plans = self._site_plans(sort_listings(list(listings.values())), renderer, state, stamps)
+        plans: list[PagePlan | FilePlan] = export_plans(state, plan_key(sorted(stamps.items())))
+        if not removed_trials and all(
+            slug in known.listings and known.listings[slug].digest == record.listing.digest
+            for slug, record in records.items()
+        ) and self._carry_lists(output, old_outputs, new_outputs, {plan.route for plan in plans}):
+            # No list shows anything new (an edit to a trial's details): every index page, the
+            # feed and the sitemap stay as they are; only the exports follow the trial files.
+            pass
+        else:
+            plans = self._site_plans(sort_listings(list(listings.values())), renderer, state, stamps)
         written += self._render_plans(output, plans, old_outputs, new_outputs)
         written += search.update_index(output.root, output.keep, old_outputs, new_outputs, defer=self.live)
         removed = sorted(set(old_outputs) - set(new_outputs))
@@ -364,12 +374,27 @@ class SiteBuilder:
             shared = counts[listing.title.casefold()] > 1
             rendered_with = records[slug].title_shared if slug in records else shared_before[slug]
             if shared != rendered_with:
-                wrong.append((slug, str(files[slug][0]), shared))
+                wrong.append((slug, files[slug][0], shared))
         if wrong:
             fixed, fixed_digests = self._render_trials(wrong)
             records.update(fixed)
             digests.update(fixed_digests)
         return records, digests
+
+    def _carry_lists(self, output, old_outputs, new_outputs, planned: set[str]) -> bool:
+        """Carry over every file that is neither a trial page, nor planned, nor the search index;
+        False (carrying nothing) when one of them is missing from the site on disk."""
+        carried = {
+            path: entry
+            for path, entry in old_outputs.items()
+            if path not in new_outputs and path not in planned and not search.is_search_entry(entry)
+        }
+        if not all((self.out_dir / path).is_file() for path in carried):
+            return False
+        for path, entry in carried.items():
+            new_outputs[path] = entry
+            output.keep(path)
+        return True
 
     def _keep_trial_pages(self, output, old_outputs, new_outputs, listings, records) -> list[str]:
         missing = []
@@ -396,11 +421,15 @@ class SiteBuilder:
             FilePlan(feeds.FEED_ROUTE, *feeds.atom_feed_plan(listings, self.config, urls)),
             FilePlan(feeds.SITEMAP_ROUTE, plan_key(indexable), lambda: [feeds.sitemap(indexable, urls)]),
             FilePlan(feeds.ROBOTS_ROUTE, plan_key(urls.absolute("")), lambda: [feeds.robots(urls)]),
-            FilePlan(catalogue.CATALOGUE_ROUTE, catalogue.catalogue_key(listings, urls), lambda: [catalogue.catalogue_json(listings, urls)]),
+            FilePlan(
+                catalogue.CATALOGUE_ROUTE,
+                catalogue.catalogue_key(listings, urls),
+                lambda: [catalogue.catalogue_json(listings, urls)],
+                deferrable=True,
+            ),
         ]
-        stamps_key = plan_key(sorted(stamps.items()))
         plans += [
-            *export_plans(state, stamps_key),
+            *export_plans(state, plan_key(sorted(stamps.items()))),
         ]
         for path, data in read_static(self.templates_dir).items():
             plans.append(FilePlan(path, digest(data), lambda data=data: [data]))
@@ -418,7 +447,7 @@ class SiteBuilder:
                 new_outputs[path] = old
             elif isinstance(plan, FilePlan) and plan.deferrable and self.live and old:
                 new_outputs[path] = old
-                self.deferred.add(plan.route)
+                self.deferred[plan.route] = plan
             elif isinstance(plan, FilePlan):
                 new_outputs[path] = (plan.write(output.root), plan.key)
                 written.append(path)
@@ -432,7 +461,9 @@ class SiteBuilder:
 
     def _map(self, function, jobs: list, stage: str) -> Iterable:
         """Run `function` over `jobs`, on all cores when there are enough of them to pay off."""
-        if len(jobs) < PARALLEL_THRESHOLD or self.workers == 1:
+        # The preview renders an edit's few pages at once; forking a pool would cost more.
+        threshold = PARALLEL_THRESHOLD * (10 if self.live else 1)
+        if len(jobs) < threshold or self.workers == 1:
             for done, job in enumerate(jobs, start=1):
                 self.progress(stage, done, len(jobs))
                 yield function(job)

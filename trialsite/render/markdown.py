@@ -1,7 +1,8 @@
 """Markdown fields (summary, description) to safe HTML, and to plain text for metadata.
 
 markdown-it-pyrs is the Rust port of markdown-it by markdown-it-py's maintainer: the same
-CommonMark output (checked against markdown-it-py in the tests), about sixteen times faster.
+CommonMark output (checked against markdown-it-py in the tests), about sixteen times faster;
+markdown-it-py itself takes over on the rare input that makes the port panic.
 Only the plugins below are on: no raw HTML (content's tags show as text), no images (an image
 URL in content would make every visitor's browser fetch from another host, and the site promises
 to be self-contained), and markdown-it's link validation drops javascript:, vbscript: and data:
@@ -13,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 
+from markdown_it import MarkdownIt as ReferenceMarkdownIt
 from markdown_it_pyrs import MarkdownIt
 from markupsafe import Markup
 
@@ -24,6 +26,9 @@ PLUGINS = [
 HEADING_SHIFT = 2
 
 _md = MarkdownIt("zero").enable_many(PLUGINS)
+# markdown-it-py, the same renderer in Python: used when the port panics (it does on some
+# malformed links with multi-byte characters), so no content can stop a build.
+_reference = ReferenceMarkdownIt("commonmark", {"html": False}).disable("image")
 # Raw HTML is off, so every tag in the output is one the renderer made.
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
 _TAG = re.compile(r"<[^>]*>")

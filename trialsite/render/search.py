@@ -152,6 +152,11 @@ def index_site(site_dir: Path, bundle_dir: Path | None = None, nice: bool = Fals
     return SearchIndexResult(files, pages, size, time.perf_counter() - start)
 
 
+def is_search_entry(entry: tuple[str, str]) -> bool:
+    """Whether an outputs-manifest entry (digest, key) is a file of the search bundle."""
+    return entry[1].startswith(SEARCH_KEY)
+
+
 def index_key(outputs: dict[str, tuple[str, str]]) -> str:
     """What the index is made from: every trial page, by the digest of its bytes."""
     pages = sorted((path, entry[0]) for path, entry in outputs.items() if fnmatch(path, TRIAL_PAGES))
@@ -178,7 +183,7 @@ def update_index(
     later. Its files are then not the manifest's business: those still there are carried over
     only so that this build does not delete them."""
     key = index_key(new_outputs)
-    old = {path: entry for path, entry in old_outputs.items() if entry[1].startswith(SEARCH_KEY)}
+    old = {path: entry for path, entry in old_outputs.items() if is_search_entry(entry)}
     if defer:
         present = {path: entry for path, entry in old.items() if (root / path).is_file()}
         new_outputs.update(present)
