@@ -318,6 +318,7 @@ def make_record(index: int, seed: int) -> dict:
 
 
 _NULL, _INT = "tag:yaml.org,2002:null", "tag:yaml.org,2002:int"
+_STR_STYLES: dict[str, tuple[str, str | None]] = {}
 
 
 def _node(value, str_node) -> yaml.Node:
@@ -348,9 +349,23 @@ def _dump_unchecked(data) -> str:
     dumper = yamlio._BlockDumper(stream, allow_unicode=True, sort_keys=False, width=yamlio.WIDTH,
                                  default_flow_style=False)
     represent_str = dumper.yaml_representers[str]
+
+    def str_node(value: str) -> yaml.Node:
+        # Keys, criteria, endpoints and places repeat across trials: ask the representer once per
+        # string (it is a pure function of the value) and build a fresh node each time (a shared
+        # node would be written as an anchor and aliases).
+        known = _STR_STYLES.get(value)
+        if known is None:
+            node = represent_str(dumper, value)
+            if len(_STR_STYLES) > 200_000:
+                _STR_STYLES.clear()
+            _STR_STYLES[value] = (node.tag, node.style)
+            return node
+        return yaml.ScalarNode(known[0], value, style=known[1])
+
     try:
         dumper.open()
-        dumper.serialize(_node(data, lambda value: represent_str(dumper, value)))
+        dumper.serialize(_node(data, str_node))
         dumper.close()
     finally:
         dumper.dispose()
