@@ -275,3 +275,21 @@ def test_a_read_only_output_is_reported_and_the_old_site_kept(small_project, tin
     assert "Read-only file system (the file system is read-only; choose another --out" in err, err
     assert f"error: {tiny_disk}" in err
     assert tree(out) == before
+
+
+def test_a_wrong_command_line_exits_2(small_project, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(small_project, ["build", "--no-such-option"])
+    assert exited.value.code == 2
+
+
+def test_a_bug_exits_70_with_its_traceback(small_project, capsys, monkeypatch):
+    import trialsite.cli
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(trialsite.cli, "build_site", broken)
+    assert build(small_project, small_project / "site") == 70
+    err = capsys.readouterr().err
+    assert "RuntimeError: a bug" in err and "an internal error in trialsite" in err

@@ -114,6 +114,10 @@ def test_a_new_seed_is_extracted_and_served(preview):
         f"{BASE_PATH}..%5c..%5cetc%5cpasswd",
         f"{BASE_PATH}%00",
         "/etc/passwd",
+        f"{BASE_PATH}%252e%252e/%252e%252e/%252e%252e/etc/passwd",
+        f"{BASE_PATH}..%2f..%2f..%2fetc%2fpasswd",
+        f"{BASE_PATH}%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd",
+        f"{BASE_PATH}/../../../etc/passwd",
     ],
 )
 def test_the_server_refuses_paths_outside_the_site(preview, path):
@@ -128,6 +132,16 @@ def test_a_symlink_out_of_the_site_is_not_followed(preview):
     secret.write_text("do not serve", "utf-8")
     os.symlink(secret, project / "site" / "leak.txt")
     status, body = get(port, f"{BASE_PATH}leak.txt")
+    assert status == 404 and "do not serve" not in body
+
+
+def test_a_symlinked_directory_out_of_the_site_is_not_followed(preview):
+    project, port = preview
+    outside = project / "outside"
+    outside.mkdir(exist_ok=True)
+    (outside / "secret.html").write_text("<html>do not serve</html>", "utf-8")
+    os.symlink(outside, project / "site" / "linked")
+    status, body = get(port, f"{BASE_PATH}linked/secret.html")
     assert status == 404 and "do not serve" not in body
 
 
