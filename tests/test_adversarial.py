@@ -490,3 +490,15 @@ def test_the_markup_check_catches_what_it_looks_for(fragment):
     csp = '<meta http-equiv="Content-Security-Policy" content="default-src \'self\'">'
     assert injected_markup(f"<html><head>{csp}</head><body>{fragment}</body></html>")
     assert injected_markup(f"<html><head>{csp}</head><body><p>{fragment.replace('<', '&lt;')}</p></body></html>") == []
+
+
+@pytest.mark.parametrize("kind", ["directory", "dangling symlink"])
+def test_check_names_a_trial_path_that_is_not_a_readable_file(project, capsys, kind):
+    path = project / "content" / "trials" / "not-a-file.yaml"
+    if kind == "directory":
+        path.mkdir()
+    else:
+        path.symlink_to(project / "nowhere.yaml")
+    assert check(project) == 1
+    reason = "Is a directory" if kind == "directory" else "No such file or directory"
+    assert f"{path}: cannot read: {reason}" in capsys.readouterr().err
