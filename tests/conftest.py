@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -69,3 +75,36 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield chromium
         chromium.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serving(project: Path, base_path: str, timeout: float = 60):
+    """`python build.py serve` on a scratch project, on a free loopback port, until the block
+    ends; yields the port once the home page answers."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), "--base-url", base_path,
+         "--content", str(project / "content"), "--seeds", str(project / "seeds"), "--out", str(project / "site")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{base_path}", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail(f"serve did not start:\n{process.communicate()[0]}")
+    try:
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

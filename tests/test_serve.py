@@ -7,27 +7,17 @@ import http.client
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, serving
 from trialsite.serve import error_page, resolve_request
 
 BASE_PATH = "/preview/"
 TRIAL = "trials/nct07063888/"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def get(port: int, path: str) -> tuple[int, str]:
@@ -44,25 +34,8 @@ def preview(tmp_path_factory):
     project = tmp_path_factory.mktemp("serve")
     shutil.copytree(ROOT / "content", project / "content")
     shutil.copytree(ROOT / "seeds", project / "seeds")
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), "--base-url", BASE_PATH,
-         "--content", str(project / "content"), "--seeds", str(project / "seeds"), "--out", str(project / "site")],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}{BASE_PATH}", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail(f"serve did not start:\n{process.communicate()[0]}")
-    yield project, port
-    process.terminate()
-    process.wait(timeout=10)
+    with serving(project, BASE_PATH) as port:
+        yield project, port
 
 
 def replace_in(path: Path, old: str, new: str) -> None:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
+
+from conftest import serving
 
 from ._site import ROOT, SiteServer, build_site, require
 
@@ -309,42 +309,20 @@ def test_the_catalogue_file_is_fetched_only_when_a_filter_is_on(new_page, big_si
 # In the preview server
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def preview(tmp_path_factory):
     project = tmp_path_factory.mktemp("serve-search")
     shutil.copytree(ROOT / "content", project / "content")
     (project / "seeds").mkdir()
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), "--base-url", "/preview/",
-         "--content", str(project / "content"), "--seeds", str(project / "seeds"), "--out", str(project / "site")],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/preview/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail(f"serve did not start:\n{process.communicate()[0]}")
-    while time.monotonic() < deadline:  # serve makes the search index in the background
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/preview/pagefind/pagefind-entry.json", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}/preview/", project
-    process.terminate()
-    process.wait(timeout=10)
+    with serving(project, "/preview/") as port:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # serve makes the search index in the background
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/preview/pagefind/pagefind-entry.json", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}/preview/", project
 
 
 def test_search_works_in_the_preview_server(new_page, preview):
