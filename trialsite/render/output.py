@@ -97,7 +97,8 @@ class LiveOutput:
         out_dir.mkdir(parents=True, exist_ok=True)
 
     def keep(self, path: str) -> bool:
-        return (self.root / path).is_file()
+        """The file is already in place (a build starts by checking the site is complete)."""
+        return True
 
     def remove(self, path: str) -> None:
         (self.root / path).unlink(missing_ok=True)
