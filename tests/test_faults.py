@@ -160,12 +160,24 @@ def test_a_second_build_waits_for_the_first_and_both_finish(two_catalogues, tmp_
     root, contents, sites = two_catalogues
     out = tmp_path / "site"
     first = subprocess.Popen(build_command(contents["a"], out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(0.3)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not _holds_lock(out, first.pid):
+        time.sleep(0.02)
+    assert _holds_lock(out, first.pid), "the first build never took the lock"
     second = subprocess.Popen(build_command(contents["b"], out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert first.wait(timeout=120) == 0, first.stderr.read()
-    assert second.wait(timeout=120) == 0, second.stderr.read()
+    _, first_err = first.communicate(timeout=120)
+    _, second_err = second.communicate(timeout=120)
+    assert (first.returncode, second.returncode) == (0, 0), first_err + second_err
+    assert "waiting for another build" in second_err
     assert is_whole_build_of(tree(out), sites["b"])
     assert leftovers(tmp_path) == []
+
+
+def _holds_lock(out: Path, pid: int) -> bool:
+    try:
+        return lock.lock_path(out).read_text("ascii").strip() == str(pid)
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 @pytest.fixture
