@@ -284,11 +284,15 @@ class SiteBuilder:
         if not trials_dir.is_dir():
             return {}
         with os.scandir(trials_dir) as entries:
-            found = {
-                entry.name[: -len(".yaml")]: (entry.path, (stat.st_mtime_ns, stat.st_size))
-                for entry in entries
-                if entry.name.endswith(".yaml") and entry.is_file() and (stat := entry.stat())
-            }
+            named = [entry for entry in entries if entry.name.endswith(".yaml")]
+        # `check` names a directory or a dangling link where a trial file should be; so does build.
+        odd = [ContentError(entry.path, "not a regular file") for entry in named if not entry.is_file()]
+        if odd:
+            raise InvalidContent(sorted(odd, key=lambda problem: problem.path))
+        found = {}
+        for entry in named:
+            stat = entry.stat()
+            found[entry.name[: -len(".yaml")]] = (entry.path, (stat.st_mtime_ns, stat.st_size))
         return dict(sorted(found.items()))
 
     def _render(
