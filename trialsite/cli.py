@@ -174,6 +174,9 @@ def _run_serve(args: argparse.Namespace, root: Path) -> int:
 
 
 def _print_build_summary(result: BuildResult) -> None:
+    if not (result.written or result.removed):
+        print(f"build: {result.trials} trials, {result.files} files; nothing changed ({result.seconds:.2f} s)")
+        return
     size = site_size(result.out_dir)
     print(
         f"build: {result.trials} trials, {result.files} files ({len(result.written)} written, "

@@ -67,17 +67,20 @@ class Known:
     listings: dict[str, Listing]
     shared: dict[str, bool]  # rendered with the file name in its <title>
     outputs: dict[str, tuple[str, str]]  # site path -> (digest of bytes, key of inputs)
+    records_loaded: bool = True
 
     @classmethod
     def load(cls, state: BuildState, fingerprint: str) -> Known:
-        records = state.records()
-        return cls(
-            fingerprint,
-            state.stamps(),
-            {slug: listing for slug, (listing, _) in records.items()},
-            {slug: shared for slug, (_, shared) in records.items()},
-            state.outputs(),
-        )
+        """Stamps and outputs only: enough to see that nothing changed. `load_records` reads the
+        listings (the bulk of the state) when a build has something to do."""
+        return cls(fingerprint, state.stamps(), {}, {}, state.outputs(), records_loaded=False)
+
+    def load_records(self, state: BuildState) -> None:
+        if not self.records_loaded:
+            records = state.records()
+            self.listings = {slug: listing for slug, (listing, _) in records.items()}
+            self.shared = {slug: shared for slug, (_, shared) in records.items()}
+            self.records_loaded = True
 
 
 def state_path(out_dir: Path) -> Path:
@@ -247,8 +250,10 @@ class SiteBuilder:
         changed = sorted(slug for slug, (_, stamp) in files.items() if known.stamps.get(slug) != stamp)
         removed_trials = sorted(set(known.stamps) - set(files))
         outputs = known.outputs
-        if outputs and not (changed or removed_trials) and all((self.out_dir / path).is_file() for path in outputs):
+        root = str(self.out_dir) + os.sep
+        if outputs and not (changed or removed_trials) and all(os.path.isfile(root + path) for path in outputs):
             return BuildResult(self.out_dir, len(files), len(outputs), (), (), time.perf_counter() - start)
+        known.load_records(state)
 
         if self._renderer is None or self._renderer[0] != known.fingerprint:
             self._renderer = (known.fingerprint, Renderer(self.templates_dir, self.config, drug_class_table(vocabulary)))
@@ -524,10 +529,11 @@ def read_static(templates_dir: Path) -> dict[str, bytes]:
     return {f"{STATIC_DIR}/{path.relative_to(static_dir).as_posix()}": path.read_bytes() for path in files}
 
 
-def site_size(out_dir: Path) -> int:
+def site_size(out_dir: Path | str) -> int:
     total = 0
-    for root, _, names in os.walk(out_dir):
-        total += sum(os.stat(os.path.join(root, name)).st_size for name in names)
+    with os.scandir(out_dir) as entries:
+        for entry in entries:
+            total += site_size(entry.path) if entry.is_dir(follow_symlinks=False) else entry.stat().st_size
     return total
 
 
