@@ -126,3 +126,13 @@ def test_broken_drug_vocabulary_is_reported(content, capsys):
     (content / "drugs.yaml").write_text("drugs:\n  - name: x\n    clas: y\nregimens: []\n", "utf-8")
     err = check(content, capsys)[1]
     assert "drugs.yaml:3: drugs.0.clas: unknown field; did you mean 'class'?" in err
+
+
+def test_build_and_check_agree_on_a_tab_after_a_list_dash(content, capsys):
+    """yaml-rs alone would accept it; the fast path must defer to the loader `check` uses."""
+    from trialsite.content import InvalidContent, load_trial
+
+    path = write_variant(content, "t.yaml", [("- Adjuvant Chemoradiotherapy", "-\t Adjuvant Chemoradiotherapy")])
+    assert check(content, capsys)[0] == 1
+    with pytest.raises(InvalidContent):
+        load_trial(path)

@@ -33,13 +33,12 @@ _FORBIDDEN = re.compile(
 # Anything that could let past the fast loader what the thorough one refuses: a forbidden
 # character, a backslash (an escape in a double-quoted string), a `!` that may start a tag, an `&`
 # that may start an anchor (yaml-rs takes names such as `&lt;x&gt;` that PyYAML refuses), 4,000
-# digits in a row (too long to print), a tab in a line's indentation (YAML 1.2 allows one before
-# a comment; PyYAML, and so `check`, does not) or U+2028/U+2029 (line breaks to PyYAML's YAML 1.1,
+# digits in a row (too long to print), any tab (yaml-rs accepts some that PyYAML, and so `check`,
+# refuses: before a comment, after a `- `) or U+2028/U+2029 (line breaks to PyYAML's YAML 1.1,
 # not to yaml-rs's 1.2). A false alarm only costs the slower load. Checked piece by piece, each
 # with a cheap pre-test: one combined pattern cost a millisecond a file.
 _TAG = re.compile(r"(?:^|[\s\[{,])!", re.MULTILINE)
 _ANCHOR = re.compile(r"(?:^|[\s\[{,])&\S", re.MULTILINE)
-_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 _LONG_DIGITS = re.compile(r"[0-9]{4000}")
 
 
@@ -51,7 +50,7 @@ def _suspect(text: str) -> bool:
         or "\\" in text
         or ("!" in text and _TAG.search(text))
         or ("&" in text and _ANCHOR.search(text))
-        or ("\t" in text and _TAB_INDENT.search(text))
+        or "\t" in text
         or (len(text) >= 4000 and any(len(token) >= 4000 for token in text.split()) and _LONG_DIGITS.search(text))
     )
 

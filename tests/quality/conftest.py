@@ -15,6 +15,7 @@ from ._site import (
     SiteServer,
     build_site,
     crawl,
+    require,
 )
 
 SCREENSHOTS = Path(os.environ.get("TRIALSITE_SCREENSHOTS", Path(__file__).resolve().parent / "screenshots"))
@@ -77,6 +78,16 @@ def sample_pages(site_crawl, site_server) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- browser
+
+
+@pytest.fixture(scope="session")
+def axe():
+    """axe-core, injected into pages by axe-playwright-python (which bundles it)."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError as exc:
+        require(False, f"axe-playwright-python is not installed ({exc})")
+    return Axe()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from ._site import require
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
@@ -22,15 +21,6 @@ SCHEMES = ("light", "dark")
 class Loaded:
     page: object
     problems: list[str] = field(default_factory=list)
-
-
-@pytest.fixture(scope="session")
-def axe():
-    try:
-        from axe_playwright_python.sync_playwright import Axe
-    except ImportError as exc:
-        require(False, f"axe-playwright-python is not installed ({exc})")
-    return Axe()
 
 
 @pytest.fixture

@@ -19,19 +19,10 @@ import pytest
 
 from conftest import serving
 
-from ._site import ROOT, SiteServer, build_site, require
+from ._site import ROOT, SiteServer, build_site
 
 PEMIGATINIB = "trials/pemigatinib-combined-with-durvalumab-for-previously-treated/"
 GENERATED_TRIALS = 350  # four home pages of 100; over 100 of them completed
-
-
-@pytest.fixture(scope="module")
-def axe():
-    try:
-        from axe_playwright_python.sync_playwright import Axe
-    except ImportError as exc:
-        require(False, f"axe-playwright-python is not installed ({exc})")
-    return Axe()
 
 
 @pytest.fixture
