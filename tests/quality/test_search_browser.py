@@ -66,12 +66,20 @@ def rows(page) -> list[str]:
 
 def eventually(check, timeout: float = 15):
     """Poll `check` until it returns something true (Playwright's wait_for_function evaluates a
-    string, which the site's Content-Security-Policy rightly refuses)."""
+    string, which the site's Content-Security-Policy rightly refuses). A check that fails while
+    the preview is still swapping its index in is tried again until the deadline."""
     deadline = time.monotonic() + timeout
-    while not (value := check()):
+    while True:
+        try:
+            value = check()
+        except Exception:
+            if time.monotonic() >= deadline:
+                raise
+            value = None
+        if value:
+            return value
         assert time.monotonic() < deadline, "timed out waiting"
         time.sleep(0.1)
-    return value
 
 
 def filtered(page) -> None:
