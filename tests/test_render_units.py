@@ -10,7 +10,7 @@ from trialsite.errors import BuildError
 from trialsite.model import PHASES, StatedDate, Trial, blank
 from trialsite.render.config import SiteConfig, normalize_base_url
 from trialsite.render.jsonld import script_json
-from trialsite.render.markdown import shorten, to_html, to_plain_text
+from trialsite.render.markdown import html_to_plain_text, shorten, to_html
 from trialsite.render.listing import age_range, listing_of
 from trialsite.render.taxonomy import CONDITIONS, PHASES_TAXONOMY, classify, slugify
 from trialsite.render.trialview import criterion, stated_day
@@ -174,7 +174,7 @@ def test_markdown_headings_start_below_the_page_sections():
 
 
 def test_plain_text_drops_markup_and_joins_lines():
-    assert to_plain_text("A **bold**\nclaim.\n\n- item `x`") == "A bold claim. item x"
+    assert html_to_plain_text(to_html("A **bold**\nclaim.\n\n- item `x`")) == "A bold claim. item x"
 
 
 def test_shorten_cuts_at_a_word():

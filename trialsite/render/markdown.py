@@ -37,33 +37,18 @@ _TAG = re.compile(r"<[^>]*>")
 def render(text: str) -> str:
     """markdown-it-pyrs's HTML for `text`. Where it panics (markdown-it 0.6's code-span scanner
     does on text as short as "[`"), markdown-it-py, the implementation it ports, renders it
-    instead; without that (it is a test dependency), the text is shown escaped, as paragraphs.
-    Content is hand-edited: no text may stop the build."""
+    instead: content is hand-edited, and no text may stop the build."""
     try:
         return _md.render(text)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # pyo3's PanicException derives from BaseException
-        return _render_in_python(text)
-
-
-def _render_in_python(text: str) -> str:
-    try:
-        from markdown_it import MarkdownIt as PythonMarkdownIt
-    except ImportError:
-        paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
-        return "".join(f"<p>{html.escape(p, quote=False)}</p>\n" for p in paragraphs)
-    return PythonMarkdownIt("commonmark", {"html": False}).disable("image").render(text)
+        return _reference.render(text)
 
 
 def to_html(text: str) -> Markup:
     rendered = render(text)
     return Markup(_HEADING_TAG.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + HEADING_SHIFT, 6)}>", rendered))
-
-
-def to_plain_text(text: str) -> str:
-    """The words of a Markdown text without its markup, on one line (for descriptions)."""
-    return html_to_plain_text(render(text))
 
 
 def html_to_plain_text(rendered: str) -> str:

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from .listing import Listing
 
-SCHEMA_VERSION = "1"
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS trials (
@@ -86,9 +85,6 @@ class BuildState:
                 for r in records
             ],
         )
-
-    def set_title_shared(self, slug: str, shared: bool) -> None:
-        self.db.execute("UPDATE trials SET title_shared=? WHERE slug=?", (int(shared), slug))
 
     def drop_trials(self, slugs: list[str]) -> None:
         self.db.executemany("DELETE FROM trials WHERE slug=?", [(slug,) for slug in slugs])
