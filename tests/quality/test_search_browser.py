@@ -53,7 +53,10 @@ def search(page, url: str, term: str) -> list[str]:
     page.goto(url)
     box = page.locator(".pagefind-ui__search-input")
     box.fill(term)
-    page.locator(".pagefind-ui__message", has_text=re.compile(rf"results? for {re.escape(term)}")).wait_for(timeout=15000)
+    message = page.locator(".pagefind-ui__message", has_text=re.compile(rf"results? for {re.escape(term)}"))
+    message.wait_for(timeout=15000)
+    if not message.inner_text().startswith("No "):  # the count shows before the results load
+        page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15000)
     return page.locator(".pagefind-ui__result-link").evaluate_all("links => links.map(a => a.getAttribute('href'))")
 
 
