@@ -12,7 +12,8 @@ from trialsite.render.config import SiteConfig, normalize_base_url
 from trialsite.render.jsonld import script_json
 from trialsite.render.markdown import html_to_plain_text, shorten, to_html
 from trialsite.render.listing import age_range, listing_of
-from trialsite.render.taxonomy import CONDITIONS, PHASES_TAXONOMY, classify, slugify
+from trialsite.render.lists import TrialLists
+from trialsite.render.taxonomy import CONDITIONS, PHASES_TAXONOMY, slugify
 from trialsite.render.trialview import criterion, stated_day
 from trialsite.render.urls import Urls, output_path
 
@@ -86,7 +87,7 @@ def test_phases_follow_the_model_order_and_not_stated_comes_last():
         "c": trial(phase="Phase 1"),
         "d": trial(phase="Phase 1/2"),
     }
-    names = [term.name for term in classify(listings(trials))[PHASES_TAXONOMY.key]]
+    names = [term.name for term in TrialLists(listings(trials)).terms(PHASES_TAXONOMY)]
     assert names == sorted(names[:-1], key=PHASES.index) + ["Not stated"]
 
 
@@ -96,7 +97,7 @@ def test_terms_differing_only_in_case_are_one_term():
         "b": trial(conditions=["cholangiocarcinoma"]),
         "c": trial(conditions=["Cholangiocarcinoma"]),
     }
-    [term] = classify(listings(trials))[CONDITIONS.key]
+    [term] = TrialLists(listings(trials)).terms(CONDITIONS)
     assert (term.name, term.slug, term.trial_slugs) == (
         "Cholangiocarcinoma",
         "cholangiocarcinoma",
@@ -106,7 +107,7 @@ def test_terms_differing_only_in_case_are_one_term():
 
 def test_free_text_terms_are_alphabetical():
     trials = {"a": trial(conditions=["biliary cancer", "Ampullary Cancer", "Cholangiocarcinoma"])}
-    assert [term.name for term in classify(listings(trials))[CONDITIONS.key]] == [
+    assert [term.name for term in TrialLists(listings(trials)).terms(CONDITIONS)] == [
         "Ampullary Cancer",
         "biliary cancer",
         "Cholangiocarcinoma",

@@ -27,7 +27,7 @@ def catalogue_key(listings: Sequence[Listing], urls: Urls) -> str:
 
 
 def catalogue(listings: Sequence[Listing], urls: Urls) -> dict:
-    """The catalogue as data. `listings` in list order (`sort_listings`)."""
+    """The catalogue as data. `listings` in list order (`TrialLists.ordered`)."""
     positions: dict[str, dict[str, int]] = {taxonomy.key: {} for taxonomy in TAXONOMIES}
     terms: dict[str, list[list[str]]] = {taxonomy.key: [] for taxonomy in TAXONOMIES}
     trials = []

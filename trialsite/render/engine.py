@@ -11,6 +11,7 @@ result is published through an `output.py` strategy: a staged directory swapped 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import multiprocessing
 import os
 import sys
@@ -18,7 +19,7 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError
@@ -29,12 +30,13 @@ from ..model import DrugVocabulary
 from . import catalogue, exports, feeds, search
 from .config import SiteConfig
 from .listing import Listing
+from .lists import Change, TrialLists
 from .output import LiveOutput, StagedOutput, check_replaceable, write_file
-from .pages import Page, PagePlan, index_plans, plan_key, sort_listings, trial_page
+from .pages import Page, PagePlan, index_plans, indexable_routes, list_pages, plan_key, trial_page
 from .state import BuildState, Stamp, TrialRecord
 from .taxonomy import NOT_STATED, TAXONOMIES
 from .trialview import trial_view
-from .urls import Urls, output_path
+from .urls import Urls, output_path, term_route, trial_route
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 TEMPLATES_DIR = PACKAGE_DIR.parent / "templates"
@@ -45,6 +47,7 @@ PARALLEL_THRESHOLD = 64
 # GitHub Pages refuses a published site over 1 GB; warn while there is still room.
 PAGES_LIMIT = 1024**3
 PAGES_WARNING = int(PAGES_LIMIT * 0.8)
+DEFERRED = "deferred"  # the key of a file the preview writes after the build (`write_deferred`)
 
 
 @dataclass(frozen=True)
@@ -64,23 +67,26 @@ class Known:
 
     fingerprint: str
     stamps: dict[str, Stamp]
-    listings: dict[str, Listing]
-    shared: dict[str, bool]  # rendered with the file name in its <title>
     outputs: dict[str, tuple[str, str]]  # site path -> (digest of bytes, key of inputs)
-    records_loaded: bool = True
+    lists: TrialLists | None = None  # every trial's listing; None until `load_records`
+    shared: dict[str, bool] = field(default_factory=dict)  # rendered with the file name in its <title>
+    files: dict[str, tuple[str, Stamp]] | None = None  # the trial files as the last build found them
 
     @classmethod
     def load(cls, state: BuildState, fingerprint: str) -> Known:
         """Stamps and outputs only: enough to see that nothing changed. `load_records` reads the
         listings (the bulk of the state) when a build has something to do."""
-        return cls(fingerprint, state.stamps(), {}, {}, state.outputs(), records_loaded=False)
+        return cls(fingerprint, state.stamps(), state.outputs())
+
+    @classmethod
+    def nothing(cls, fingerprint: str) -> Known:
+        return cls(fingerprint, {}, {}, TrialLists())
 
     def load_records(self, state: BuildState) -> None:
-        if not self.records_loaded:
+        if self.lists is None:
             records = state.records()
-            self.listings = {slug: listing for slug, (listing, _) in records.items()}
+            self.lists = TrialLists(listing for listing, _ in records.values())
             self.shared = {slug: shared for slug, (_, shared) in records.items()}
-            self.records_loaded = True
 
 
 def state_path(out_dir: Path) -> Path:
@@ -135,7 +141,7 @@ class Renderer:
         view = replace(view, listing=replace(view.listing, row_html=row))
         html = self.page(trial_page(view, title_shared, self.config, self.urls, self.drug_classes))
         rows = exports.export_rows(slug, trial, self.urls)
-        return TrialRecord(slug, stamp, title_shared, view.listing, *rows), html
+        return TrialRecord(slug, stamp, title_shared, view.listing, *rows, page_digest=digest(html)), html
 
 
 def _template_frame(exc: Exception, env: Environment) -> traceback.FrameSummary | None:
@@ -160,16 +166,16 @@ _ROOT: Path | None = None
 _PLANS: list[PagePlan] = []
 
 
-def _render_trial_job(job: tuple[str, str, bool]) -> tuple[str, TrialRecord | None, str, list[ContentError]]:
+def _render_trial_job(job: tuple[str, str, bool]) -> tuple[str, TrialRecord | None, list[ContentError]]:
     slug, path, title_shared = job
     try:
         record, html = _RENDERER.trial(slug, Path(path), title_shared)
     except InvalidContent as exc:
-        return slug, None, "", exc.problems
+        return slug, None, exc.problems
     except OSError as exc:
-        return slug, None, "", [ContentError(path, f"cannot read: {exc.strerror}")]
+        return slug, None, [ContentError(path, f"cannot read: {exc.strerror}")]
     write_file(_ROOT, output_path(record.listing.route), html)
-    return slug, record, digest(html), []
+    return slug, record, []
 
 
 def _render_plan_job(index: int) -> tuple[str, str]:
@@ -203,35 +209,37 @@ class SiteBuilder:
         self.known: Known | None = None
         self._renderer: tuple[str, Renderer] | None = None  # kept while templates are unchanged
         self.deferred: dict[str, FilePlan] = {}  # live mode: large files out of date, for write_deferred
+        self._edits = itertools.count()  # live mode: names each search index asked of the background
 
-    def build(self, clean: bool = False) -> BuildResult:
+    def build(self, clean: bool = False, touched: Iterable[Path] | None = None) -> BuildResult:
+        """`touched`: the files that changed since the last build, when the caller knows (the
+        preview's watcher does); trial files are then looked at one by one, not all scanned."""
         start = time.perf_counter()
+        touched = None if touched is None else list(touched)
         if not self.live:
             check_replaceable(self.out_dir, protected=(self.content_dir, self.templates_dir))
-        vocabulary = self._vocabulary()
+        if not self.content_dir.is_dir():
+            raise BuildError(self.content_dir, "content directory not found")
         state = BuildState(state_path(self.out_dir))
         try:
-            fingerprint = self._fingerprint()
+            fingerprint = self._fingerprint(touched)
             if self.known is None or self.known.fingerprint != fingerprint:
                 self.known = Known.load(state, fingerprint) if state.fingerprint() == fingerprint else None
             if clean or self.known is None or not (self.out_dir / "index.html").is_file():
                 state.reset(fingerprint)
-                self.known = Known(fingerprint, {}, {}, {}, {})
-            return self._build(state, vocabulary, start)
+                self.known = Known.nothing(fingerprint)
+            return self._build(state, start, touched)
         except BaseException:
             self.known = None  # a failed build may have left the state file and memory apart
             raise
         finally:
             state.close()
 
-    def _vocabulary(self) -> DrugVocabulary:
-        if not self.content_dir.is_dir():
-            raise BuildError(self.content_dir, "content directory not found")
-        return load_vocabulary(self.content_dir)
-
-    def _fingerprint(self) -> str:
+    def _fingerprint(self, touched: list[Path] | None) -> str:
         """Changes when anything every page depends on changes: settings, templates, the drug
-        vocabulary, or trialsite's own code."""
+        vocabulary, or trialsite's own code. Unchanged when only trial files were touched."""
+        if self.known is not None and touched is not None and all(map(self._is_trial_file, touched)):
+            return self.known.fingerprint
         parts = [repr(self.config).encode()]
         drugs = self.content_dir / DRUGS_FILE
         for base, paths in (
@@ -244,21 +252,28 @@ class SiteBuilder:
                     parts += [path.relative_to(base).as_posix().encode(), path.read_bytes()]
         return digest(b"\0".join(parts))
 
-    def _build(self, state: BuildState, vocabulary: DrugVocabulary, start: float) -> BuildResult:
+    def _is_trial_file(self, path: Path) -> bool:
+        trials_dir = os.path.abspath(self.content_dir / TRIALS_DIR)
+        return path.suffix == ".yaml" and os.path.dirname(os.path.abspath(path)) == trials_dir
+
+    def _build(self, state: BuildState, start: float, touched: list[Path] | None) -> BuildResult:
         known = self.known
-        files = self._scan()
-        changed = sorted(slug for slug, (_, stamp) in files.items() if known.stamps.get(slug) != stamp)
-        removed_trials = sorted(set(known.stamps) - set(files))
+        files, candidates = self._scan(touched)
+        changed = sorted(slug for slug in candidates if slug in files and known.stamps.get(slug) != files[slug][1])
+        removed_trials = sorted(slug for slug in candidates if slug not in files and slug in known.stamps)
         outputs = known.outputs
         root = str(self.out_dir) + os.sep
         if outputs and not (changed or removed_trials) and all(os.path.isfile(root + path) for path in outputs):
+            known.files = files
             return BuildResult(self.out_dir, len(files), len(outputs), (), (), time.perf_counter() - start)
+        trusted = known.lists is not None  # carried over in memory from a build that checked the site
         known.load_records(state)
 
         if self._renderer is None or self._renderer[0] != known.fingerprint:
-            self._renderer = (known.fingerprint, Renderer(self.templates_dir, self.config, drug_class_table(vocabulary)))
+            drug_classes = drug_class_table(load_vocabulary(self.content_dir))
+            self._renderer = (known.fingerprint, Renderer(self.templates_dir, self.config, drug_classes))
         renderer = self._renderer[1]
-        output = LiveOutput(self.out_dir) if self.live else StagedOutput(self.out_dir)
+        output = LiveOutput(self.out_dir, trusted) if self.live else StagedOutput(self.out_dir)
         try:
             with state.transaction():
                 written, removed, total = self._render(state, renderer, output, files, changed, removed_trials)
@@ -266,6 +281,7 @@ class SiteBuilder:
         except BaseException:
             output.abort()
             raise
+        known.files = files
         return BuildResult(self.out_dir, len(files), total, written, removed, time.perf_counter() - start)
 
     def write_deferred(self) -> list[str]:
@@ -277,15 +293,35 @@ class SiteBuilder:
             return []
         state = BuildState(state_path(self.out_dir))
         try:
-            own_connection = {plan.route: plan for plan in export_plans(state, "")}
+            own_connection = {plan.route: plan for plan in export_plans(state, lambda: DEFERRED)}
             for route, plan in sorted(pending.items()):
                 own_connection.get(route, plan).write(self.out_dir)
         finally:
             state.close()
         return sorted(pending)
 
-    def _scan(self) -> dict[str, tuple[str, Stamp]]:
+    def _scan(self, touched: list[Path] | None) -> tuple[dict[str, tuple[str, Stamp]], Iterable[str]]:
+        """Every trial file with its stamp, and the trials that may have changed: from the last
+        build's list and `touched` when each touched file is a trial file, by reading the folder
+        otherwise."""
         trials_dir = self.content_dir / TRIALS_DIR
+        known_files = self.known.files
+        if known_files is None or touched is None or not all(map(self._is_trial_file, touched)):
+            files = self._scan_all(trials_dir)
+            return files, files.keys() | self.known.stamps.keys()
+        files = known_files  # updated in place: a failed build forgets it (see `build`)
+        for path in touched:
+            if not path.exists() and not path.is_symlink():
+                files.pop(path.stem, None)
+            elif path.is_file():
+                stat = path.stat()
+                files[path.stem] = (str(trials_dir / path.name), (stat.st_mtime_ns, stat.st_size))
+            else:
+                return self._scan(None)  # which names what is not a regular file, as check does
+        return files, {path.stem for path in touched}
+
+    @staticmethod
+    def _scan_all(trials_dir: Path) -> dict[str, tuple[str, Stamp]]:
         if not trials_dir.is_dir():
             return {}
         with os.scandir(trials_dir) as entries:
@@ -312,136 +348,129 @@ class SiteBuilder:
         global _RENDERER, _ROOT
         _RENDERER, _ROOT = renderer, output.root
         known = self.known
-        shared_before = known.shared
-        records, trial_digests = self._render_trials(
-            [(slug, files[slug][0], shared_before.get(slug, False)) for slug in changed]
-        )
-        listings = {slug: known.listings[slug] for slug in files if slug not in records and slug in known.listings}
-        listings.update({slug: record.listing for slug, record in records.items()})
-        records, trial_digests = self._fix_shared_titles(listings, shared_before, records, trial_digests, files)
-
-        new_outputs: dict[str, tuple[str, str]] = {}
         old_outputs = known.outputs
-        written: list[str] = []
-        for slug, record in records.items():
-            path = output_path(record.listing.route)
-            new_outputs[path] = (trial_digests[slug], "trial")
-            written.append(path)
-        missing = self._keep_trial_pages(output, old_outputs, new_outputs, listings, records)
-        if missing:  # the site on disk lost files the state promised: render those trials again
-            more, more_digests = self._render_trials([(slug, files[slug][0], shared_before.get(slug, False)) for slug in missing])
-            records.update(more)
-            for slug, record in more.items():
-                path = output_path(record.listing.route)
-                new_outputs[path] = (more_digests[slug], "trial")
-                written.append(path)
+        records = self._render_trials([(slug, files[slug][0], known.shared.get(slug, False)) for slug in changed])
+        change = known.lists.update({**dict.fromkeys(removed_trials), **{s: r.listing for s, r in records.items()}})
+        full = not old_outputs  # nothing to carry over: every page is planned
+        titled = known.lists.by_slug if full else {s for t in change.titles for s in known.lists.slugs_titled(t)}
+        records.update(self._fix_shared_titles(titled, records, files))
 
+        new_outputs = {output_path(r.listing.route): (r.page_digest, "trial") for r in records.values()}
+        for slug in removed_trials:
+            known.stamps.pop(slug)
+            known.shared.pop(slug, None)
+        for slug, record in records.items():
+            known.stamps[slug], known.shared[slug] = record.stamp, record.title_shared
+        stamps = known.stamps
+
+        def exports_key() -> str:
+            return plan_key(sorted(stamps.items()))
+
+        plans = self._site_plans(renderer, state, exports_key, None if full else change)
+        lost = self._carry(output, old_outputs, new_outputs, plans, None if full else change, removed_trials)
+        if lost:  # the site on disk lost files the state promised: make those again
+            more = self._render_trials([(slug, files[slug][0], known.shared[slug]) for slug in lost.trials])
+            records.update(more)
+            new_outputs.update({output_path(r.listing.route): (r.page_digest, "trial") for r in more.values()})
+            if lost.pages:
+                plans = self._site_plans(renderer, state, exports_key, None)
         state.drop_trials(removed_trials)
         state.put_trials(list(records.values()))
-        stamps = {slug: known.stamps[slug] for slug in listings if slug not in records}
-        stamps.update({slug: record.stamp for slug, record in records.items()})
-        plans: list[PagePlan | FilePlan] = export_plans(state, plan_key(sorted(stamps.items())))
-        if not removed_trials and all(
-            slug in known.listings and known.listings[slug].digest == record.listing.digest
-            for slug, record in records.items()
-        ) and self._carry_lists(output, old_outputs, new_outputs, {plan.route for plan in plans}):
-            # No list shows anything new (an edit to a trial's details): every index page, the
-            # feed and the sitemap stay as they are; only the exports follow the trial files.
-            pass
-        else:
-            plans = self._site_plans(sort_listings(list(listings.values())), renderer, state, stamps)
+        written = [output_path(record.listing.route) for record in records.values()]
         written += self._render_plans(output, plans, old_outputs, new_outputs)
-        written += search.update_index(output.root, output.keep, old_outputs, new_outputs, defer=self.live)
+        if not self.live:
+            written += search.update_index(output.root, output.keep, old_outputs, new_outputs)
+        elif records or removed_trials or not (output.root / search.SEARCH_DIR).is_dir():
+            search.BackgroundIndexer.of(output.root).request(f"{search.SEARCH_KEY}:{next(self._edits)}")
         removed = sorted(set(old_outputs) - set(new_outputs))
         for path in removed:
             output.remove(path)
         state.put_outputs(new_outputs, old_outputs)
-        shared = {slug: shared_before.get(slug, False) for slug in listings}
-        shared.update({slug: record.title_shared for slug, record in records.items()})
-        self.known = Known(known.fingerprint, stamps, listings, shared, new_outputs)
+        known.outputs = new_outputs
         return tuple(sorted(written)), tuple(removed), len(new_outputs)
 
-    def _render_trials(self, jobs: list[tuple[str, str, bool]]) -> tuple[dict[str, TrialRecord], dict[str, str]]:
+    def _render_trials(self, jobs: list[tuple[str, str, bool]]) -> dict[str, TrialRecord]:
         records: dict[str, TrialRecord] = {}
-        digests: dict[str, str] = {}
         problems: list[ContentError] = []
-        for slug, record, page_digest, job_problems in self._map(_render_trial_job, jobs, "trials"):
+        for slug, record, job_problems in self._map(_render_trial_job, jobs, "trials"):
             problems += job_problems
             if record is not None:
                 records[slug] = record
-                digests[slug] = page_digest
         if problems:
             raise InvalidContent(sorted(problems, key=lambda p: (p.path, p.line or 0)))
-        return records, digests
+        return records
 
-    def _fix_shared_titles(self, listings, shared_before, records, digests, files):
+    def _fix_shared_titles(self, slugs: Iterable[str], records: dict[str, TrialRecord], files) -> dict[str, TrialRecord]:
         """A trial's page title names its file when another trial has the same title; that can
         change when any trial's title changes, so those few pages are rendered again."""
-        counts = Counter(listing.title.casefold() for listing in listings.values())
+        lists, shared = self.known.lists, self.known.shared
         wrong = []
-        for slug, listing in listings.items():
-            shared = counts[listing.title.casefold()] > 1
-            rendered_with = records[slug].title_shared if slug in records else shared_before[slug]
-            if shared != rendered_with:
-                wrong.append((slug, files[slug][0], shared))
-        if wrong:
-            fixed, fixed_digests = self._render_trials(wrong)
-            records.update(fixed)
-            digests.update(fixed_digests)
-        return records, digests
+        for slug in sorted(slugs):
+            rendered_with = records[slug].title_shared if slug in records else shared[slug]
+            if lists.title_shared(slug) != rendered_with:
+                wrong.append((slug, files[slug][0], lists.title_shared(slug)))
+        return self._render_trials(wrong)
 
-    def _carry_lists(self, output, old_outputs, new_outputs, planned: set[str]) -> bool:
-        """Carry over every file that is neither a trial page, nor planned, nor the search index;
-        False (carrying nothing) when one of them is missing from the site on disk."""
-        carried = {
-            path: entry
-            for path, entry in old_outputs.items()
-            if path not in new_outputs and path not in planned and not search.is_search_entry(entry)
-        }
-        if not all((self.out_dir / path).is_file() for path in carried):
-            return False
-        for path, entry in carried.items():
-            new_outputs[path] = entry
-            output.keep(path)
-        return True
-
-    def _keep_trial_pages(self, output, old_outputs, new_outputs, listings, records) -> list[str]:
-        missing = []
-        for slug, listing in listings.items():
-            if slug in records:
+    def _carry(self, output, old_outputs, new_outputs, plans, change: Change | None, removed_trials) -> Lost:
+        """Carry over from the current site every file this build neither renders nor plans:
+        trial pages, and (when an edit planned only the lists it touched) every other page; in
+        the preview, the search bundle's entries as they are (`search.BackgroundIndexer`).
+        Pages of a list that was planned and has fewer pages now, of a term that is gone and of
+        a removed trial are left out. Returns what was missing from the site on disk."""
+        planned = {output_path(plan.route) for plan in plans}
+        dropped = {output_path(trial_route(slug)) for slug in removed_trials}
+        if change is not None and change.listed:
+            bases = [""] + [term_route(key, slug) for key, slug in change.terms]
+            dropped.update(path for base in bases for path in list_pages(base, old_outputs))
+        if isinstance(output, LiveOutput) and output.trusted and change is not None:
+            # The site is as this process left it: carry everything over at once.
+            rendered = dict(new_outputs)
+            new_outputs.update(old_outputs)
+            new_outputs.update(rendered)
+            for path in (planned | dropped) - rendered.keys():
+                new_outputs.pop(path, None)
+            return Lost()
+        lost = Lost()
+        for path, entry in old_outputs.items():
+            if path in new_outputs or path in planned or path in dropped:
                 continue
-            path = output_path(listing.route)
-            if path in old_outputs and output.keep(path):
-                new_outputs[path] = old_outputs[path]
+            if search.is_search_entry(entry):  # the build's business, or the background indexer's
+                if self.live:
+                    new_outputs[path] = entry
+                continue
+            if entry[1] != "trial" and change is None:
+                continue
+            if output.keep(path):
+                new_outputs[path] = entry
+            elif entry[1] == "trial":
+                lost.trials.append(path.split("/")[1])
             else:
-                missing.append(slug)
-        return missing
+                lost.pages = True
+        return lost
 
-    def _site_plans(
-        self, listings: list[Listing], renderer: Renderer, state: BuildState, stamps: dict[str, Stamp]
-    ) -> list[PagePlan | FilePlan]:
-        plans: list[PagePlan | FilePlan] = list(index_plans(listings, renderer.drug_classes, self.config))
-        urls = renderer.urls
-        indexable = sorted(
-            [plan.route for plan in plans if isinstance(plan, PagePlan) and plan.indexable]
-            + [listing.route for listing in listings]
-        )
+    def _site_plans(self, renderer: Renderer, state: BuildState, exports_key: Callable[[], str], change: Change | None) -> list[PagePlan | FilePlan]:
+        """What to plan: every page and file (`change` None), or what an edit may have changed."""
+        plans: list[PagePlan | FilePlan] = list(export_plans(state, exports_key))
+        if change is not None and not change.listed:
+            return plans  # no list shows anything new (an edit to a trial's details)
+        lists, urls = self.known.lists, renderer.urls
+        ordered = list(lists.ordered)  # as of this build: the preview writes catalogue.json later
+        plans += index_plans(lists, renderer.drug_classes, self.config, None if change is None else change.terms)
         plans += [
-            FilePlan(feeds.FEED_ROUTE, *feeds.atom_feed_plan(listings, self.config, urls)),
-            FilePlan(feeds.SITEMAP_ROUTE, plan_key(indexable), lambda: [feeds.sitemap(indexable, urls)]),
-            FilePlan(feeds.ROBOTS_ROUTE, plan_key(urls.absolute("")), lambda: [feeds.robots(urls)]),
+            FilePlan(feeds.FEED_ROUTE, *feeds.atom_feed_plan(lists.newest(), self.config, urls)),
+            FilePlan(feeds.ROBOTS_ROUTE, lambda: plan_key(urls.absolute("")), lambda: [feeds.robots(urls)]),
             FilePlan(
                 catalogue.CATALOGUE_ROUTE,
-                catalogue.catalogue_key(listings, urls),
-                lambda: [catalogue.catalogue_json(listings, urls)],
+                lambda: catalogue.catalogue_key(ordered, urls),
+                lambda: [catalogue.catalogue_json(ordered, urls)],
                 deferrable=True,
             ),
         ]
-        plans += [
-            *export_plans(state, plan_key(sorted(stamps.items()))),
-        ]
+        if change is None or change.members:  # otherwise no page came or went
+            indexable = indexable_routes(lists)
+            plans.append(FilePlan(feeds.SITEMAP_ROUTE, lambda: plan_key(indexable), lambda: [feeds.sitemap(indexable, urls)]))
         for path, data in read_static(self.templates_dir).items():
-            plans.append(FilePlan(path, digest(data), lambda data=data: [data]))
+            plans.append(FilePlan(path, lambda data=data: digest(data), lambda data=data: [data]))
         return plans
 
     def _render_plans(self, output, plans, old_outputs, new_outputs) -> list[str]:
@@ -452,13 +481,17 @@ class SiteBuilder:
         for plan in plans:
             path = output_path(plan.route)
             old = old_outputs.get(path)
-            if old and old[1] == plan.key and output.keep(path):
-                new_outputs[path] = old
-            elif isinstance(plan, FilePlan) and plan.deferrable and self.live and old:
-                new_outputs[path] = old
+            if isinstance(plan, FilePlan) and plan.deferrable and self.live and old:
+                # Its key is not even made: the file is written later, and its entry never
+                # matches a key, so the next `build` writes it again whatever happens before.
+                new_outputs[path] = (old[0], DEFERRED)
                 self.deferred[plan.route] = plan
+                continue
+            key = plan.key if isinstance(plan, PagePlan) else plan.key()
+            if old and old[1] == key and output.keep(path):
+                new_outputs[path] = old
             elif isinstance(plan, FilePlan):
-                new_outputs[path] = (plan.write(output.root), plan.key)
+                new_outputs[path] = (plan.write(output.root), key)
                 written.append(path)
             else:
                 _PLANS.append(plan)
@@ -485,12 +518,20 @@ class SiteBuilder:
                 yield result
 
 
+@dataclass
+class Lost:
+    """Files the state promised that are missing from the site on disk."""
+
+    trials: list[str] = field(default_factory=list)  # slugs whose pages are gone
+    pages: bool = False  # some other page is gone
+
+
 @dataclass(frozen=True)
 class FilePlan:
     """A site file that is not a page: streamed out in chunks (the exports can be large)."""
 
     route: str
-    key: str
+    key: Callable[[], str]  # made only when compared: the preview defers large files without it
     chunks: Callable[[], Iterable[bytes]]
     # Large, and read from the build state: the preview server writes it after the pages, in
     # the background (`write_deferred`), so an edit's pages are served at once.
@@ -509,7 +550,7 @@ class FilePlan:
         return hasher.hexdigest()
 
 
-def export_plans(state: BuildState, key: str) -> list[FilePlan]:
+def export_plans(state: BuildState, key: Callable[[], str]) -> list[FilePlan]:
     """The open-data files, streamed from the rows the build state keeps for every trial."""
     return [
         FilePlan(exports.JSON_ROUTE, key, lambda: exports.trials_json(state.export_rows("json_row")), deferrable=True),

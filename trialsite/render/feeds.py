@@ -29,13 +29,17 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+def feed_order(listing: Listing) -> tuple[str, str]:
+    """Newest first: by the latest date the trial states, then by file name."""
+    return (listing.latest_date or EPOCH, listing.slug)
+
+
 def atom_feed_plan(
-    listings: list[Listing], config: SiteConfig, urls: Urls
-) -> tuple[str, Callable[[], Iterable[bytes]]]:
-    """The feed's key (it changes when an entry does) and a function that writes it."""
-    newest = sorted(listings, key=lambda listing: (_updated(listing), listing.slug), reverse=True)[:FEED_ENTRIES]
-    key = repr((config, [listing.digest for listing in newest]))
-    return key, lambda: [atom_feed(newest, config, urls)]
+    newest: list[Listing], config: SiteConfig, urls: Urls
+) -> tuple[Callable[[], str], Callable[[], Iterable[bytes]]]:
+    """The feed's key (it changes when an entry does) and a function that writes it, from its
+    entries (`TrialLists.newest`)."""
+    return lambda: repr((config, [listing.digest for listing in newest])), lambda: [atom_feed(newest, config, urls)]
 
 
 def atom_feed(entries: list[Listing], config: SiteConfig, urls: Urls) -> bytes:

@@ -45,6 +45,8 @@ class StagedOutput:
             os.link(self.out_dir / path, target)
         except FileNotFoundError:
             return False
+        except FileExistsError:  # carried over already
+            return True
         except OSError:  # a file system without hard links
             shutil.copy2(self.out_dir / path, target)
         return True
@@ -92,13 +94,14 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 class LiveOutput:
-    def __init__(self, out_dir: Path):
+    def __init__(self, out_dir: Path, trusted: bool = False):
         self.out_dir = self.root = out_dir
+        self.trusted = trusted  # the site on disk is as this process's last build left it
         out_dir.mkdir(parents=True, exist_ok=True)
 
     def keep(self, path: str) -> bool:
-        """The file is already in place (a build starts by checking the site is complete)."""
-        return True
+        """The file is already in place: checked on disk, unless the site is as we left it."""
+        return self.trusted or (self.root / path).is_file()
 
     def remove(self, path: str) -> None:
         (self.root / path).unlink(missing_ok=True)

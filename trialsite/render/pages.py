@@ -9,7 +9,7 @@ content to pages: after an edit, only pages whose key changed are rendered again
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,10 +17,11 @@ from . import jsonld
 from .config import SiteConfig
 from .listing import Link, Listing
 from .markdown import shorten
+from .lists import Rows, TermId, TrialLists
 from .search import SEARCH_DIR
-from .taxonomy import CONDITIONS, DRUGS, NOT_STATED, PHASES_TAXONOMY, STATUSES_TAXONOMY, TAXONOMIES, Taxonomy, Term, classify
+from .taxonomy import CONDITIONS, DRUGS, NOT_STATED, PHASES_TAXONOMY, STATUSES_TAXONOMY, TAXONOMIES, Taxonomy, Term
 from .trialview import TrialView
-from .urls import Urls, page_route
+from .urls import Urls, output_path, page_route
 
 NOT_FOUND_ROUTE = "404.html"
 SEARCH_ROUTE = "search/"
@@ -77,31 +78,28 @@ def plan_key(*parts: Any) -> str:
     return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
 
 
-def sort_listings(listings: Sequence[Listing]) -> list[Listing]:
-    """The order every list of trials uses: by title."""
-    return sorted(listings, key=lambda listing: (listing.title.casefold(), listing.slug))
-
-
-def index_plans(listings: list[Listing], drug_classes: dict[str, str], config: SiteConfig) -> list[PagePlan]:
-    """Plans of every page that lists trials: home, taxonomy and term pages, and the 404 page.
-    `listings` must be in `sort_listings` order."""
-    terms = classify(listings)
-    plans = home_plans(listings, terms, config) + [_not_found_plan(config), search_plan(config)]
-    by_slug = {listing.slug: listing for listing in listings}
-    position = {listing.slug: index for index, listing in enumerate(listings)}
+def index_plans(
+    lists: TrialLists, drug_classes: dict[str, str], config: SiteConfig, terms: set[TermId] | None = None
+) -> list[PagePlan]:
+    """Plans of the pages that list trials: home, taxonomy indexes, the 404 and search pages, and
+    the pages of every term, or only of `terms` (the term lists an edit touched)."""
+    plans = home_plans(lists, config) + [_not_found_plan(config), search_plan(config)]
     for taxonomy in TAXONOMIES:
         details = drug_classes if taxonomy is DRUGS else None
-        summaries = [TermSummary(term, details.get(term.name.casefold()) if details else None) for term in terms[taxonomy.key]]
+        summaries = [
+            TermSummary(term, details.get(term.name.casefold()) if details else None) for term in lists.terms(taxonomy)
+        ]
         plans.append(_taxonomy_plan(taxonomy, summaries, config))
         for summary in summaries:
-            members = [by_slug[slug] for slug in sorted(summary.term.trial_slugs, key=position.__getitem__)]
-            plans += _term_plans(taxonomy, summary, members, config)
+            if terms is None or (taxonomy.key, summary.term.slug) in terms:
+                plans += _term_plans(taxonomy, summary, lists.members(taxonomy, summary.term), config)
     return plans
 
 
-def home_plans(listings: list[Listing], terms: dict[str, list[Term]], config: SiteConfig) -> list[PagePlan]:
-    filters = [(taxonomy, _chips(taxonomy, terms[taxonomy.key])) for taxonomy in HOME_FILTERS]
-    counts = [(taxonomy, _stated(terms[taxonomy.key])) for taxonomy in (DRUGS, CONDITIONS)]
+def home_plans(lists: TrialLists, config: SiteConfig) -> list[PagePlan]:
+    listings = lists.rows
+    filters = [(taxonomy, _chips(taxonomy, lists.terms(taxonomy))) for taxonomy in HOME_FILTERS]
+    counts = [(taxonomy, _stated(lists.terms(taxonomy))) for taxonomy in (DRUGS, CONDITIONS)]
     shared = {"filters": filters, "counts": counts, "total": len(listings)}
     shared_key = plan_key(
         [(tax.key, [(t.name, len(t.trial_slugs)) for t in chips]) for tax, chips in filters], counts, len(listings)
@@ -121,19 +119,42 @@ def _chips(taxonomy: Taxonomy, terms: list[Term]) -> list[Term]:
     return sorted(terms, key=lambda term: (-len(term.trial_slugs), term.name.casefold()))[:MAX_CHIPS]
 
 
-def _paginated(
-    base: str, rows: list[Listing], key: str, make: Callable[[str, list[Listing], Pagination], Page]
-) -> list[PagePlan]:
+def _paginated(base: str, rows: Rows, key: str, make: Callable[[str, list[Listing], Pagination], Page]) -> list[PagePlan]:
     """One plan per PAGE_SIZE rows; a page's key covers its own rows and the page count."""
-    chunks = [rows[i : i + PAGE_SIZE] for i in range(0, len(rows), PAGE_SIZE)] or [[]]
-    routes = tuple(page_route(base, n) for n in range(1, len(chunks) + 1))
+    routes = list_routes(base, len(rows))
     plans = []
-    for number, chunk in enumerate(chunks, start=1):
+    for number, route in enumerate(routes, start=1):
+        start = (number - 1) * PAGE_SIZE
         pagination = Pagination(number, routes)
-        route = routes[number - 1]
-        page_key = plan_key(key, route, len(routes), [row.digest for row in chunk])
+        page_key = plan_key(key, route, len(routes), rows.digests[start : start + PAGE_SIZE])
+        chunk = rows.listings[start : start + PAGE_SIZE]
         plans.append(PagePlan(route, page_key, lambda r=route, c=chunk, p=pagination: make(r, c, p)))
     return plans
+
+
+def list_routes(base: str, rows: int) -> tuple[str, ...]:
+    """The routes of a list of `rows` trials starting at `base`, PAGE_SIZE rows a page."""
+    return tuple(page_route(base, n) for n in range(1, max(1, -(-rows // PAGE_SIZE)) + 1))
+
+
+def list_pages(base: str, outputs: Iterable[str]) -> list[str]:
+    """The files of the list at `base` among `outputs` (site paths): its first page and every
+    page after it, up to the first one missing."""
+    found, number = [], 1
+    while (path := output_path(page_route(base, number))) in outputs:
+        found.append(path)
+        number += 1
+    return found
+
+
+def indexable_routes(lists: TrialLists) -> list[str]:
+    """Every page the sitemap lists: what `index_plans` plans as indexable, and every trial page."""
+    routes = [*list_routes("", len(lists.ordered)), SEARCH_ROUTE]
+    for taxonomy in TAXONOMIES:
+        routes.append(taxonomy.route)
+        for term in lists.terms(taxonomy):
+            routes += list_routes(term.route, len(term.trial_slugs))
+    return sorted(routes + [listing.route for listing in lists.ordered])
 
 
 def _stated(terms: list[Term]) -> int:
@@ -166,7 +187,7 @@ def _taxonomy_plan(taxonomy: Taxonomy, summaries: list[TermSummary], config: Sit
     return PagePlan(taxonomy.route, key, lambda: page)
 
 
-def _term_plans(taxonomy: Taxonomy, summary: TermSummary, members: list[Listing], config: SiteConfig) -> list[PagePlan]:
+def _term_plans(taxonomy: Taxonomy, summary: TermSummary, members: Rows, config: SiteConfig) -> list[PagePlan]:
     term = summary.term
     noun = "trial" if len(members) == 1 else "trials"
     description = shorten(f"{len(members)} {noun} in the catalogue with {taxonomy.singular.lower()}: {term.name}.")

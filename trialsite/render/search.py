@@ -168,7 +168,6 @@ def update_index(
     keep: Callable[[str], bool],
     old_outputs: dict[str, tuple[str, str]],
     new_outputs: dict[str, tuple[str, str]],
-    defer: bool = False,
 ) -> list[str]:
     """Bring the search bundle under `root` (the site being built) in step with its pages.
 
@@ -177,19 +176,9 @@ def update_index(
     page. The bundle is carried over when no trial page changed, and made again otherwise. Adds
     the bundle's files to `new_outputs` and returns those whose bytes changed.
 
-    `defer` (the preview server, whose `root` is the served site): the bundle on disk stays as it
-    is and is remade in the background (`BackgroundIndexer`), so an edit's pages are served and
-    the browser reloads without waiting for a whole-catalogue index; search catches up a little
-    later. Its files are then not the manifest's business: those still there are carried over
-    only so that this build does not delete them."""
+    The preview server does not wait for this: it asks `BackgroundIndexer` instead."""
     key = index_key(new_outputs)
     old = {path: entry for path, entry in old_outputs.items() if is_search_entry(entry)}
-    if defer:
-        present = {path: entry for path, entry in old.items() if (root / path).is_file()}
-        new_outputs.update(present)
-        if not (present and len(present) == len(old) and all(entry[1] == key for entry in old.values())):
-            BackgroundIndexer.of(root).request(key)
-        return []
     kept: list[str] = []
     if old and all(entry[1] == key for entry in old.values()):
         for path in old:
@@ -220,7 +209,10 @@ def update_index(
 
 
 class BackgroundIndexer:
-    """Remakes one served site's search bundle off the request path, for the preview server.
+    """Remakes one served site's search bundle off the request path, for the preview server:
+    an edit's pages are served and the browser reloads without waiting for a whole-catalogue
+    index; search catches up a little later. The bundle's files are then not the build's
+    outputs manifest's business (the preview carries the last entries over as they are).
 
     Requests coalesce: while an index is being made, later requests wait and only the newest
     runs, after the saves have settled for `SETTLE` seconds. Pagefind runs at a lower CPU

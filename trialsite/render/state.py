@@ -35,6 +35,7 @@ class TrialRecord:
     listing: Listing
     json_row: bytes
     csv_row: bytes
+    page_digest: str = ""  # of the page rendered from it (kept in the outputs table, not here)
 
 
 class BuildState:
@@ -91,10 +92,10 @@ class BuildState:
 
     def put_outputs(self, outputs: dict[str, tuple[str, str]], before: dict[str, tuple[str, str]]) -> None:
         """Record `outputs`, writing only what differs from `before` (what the state holds)."""
-        self.db.executemany("DELETE FROM outputs WHERE path=?", [(p,) for p in before if p not in outputs])
+        self.db.executemany("DELETE FROM outputs WHERE path=?", [(p,) for p in sorted(before.keys() - outputs.keys())])
+        # Carried entries are the very objects `before` holds: most comparisons end at identity.
         self.db.executemany(
-            "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
-            [(p, h, k) for p, (h, k) in outputs.items() if before.get(p) != (h, k)],
+            "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)", [(p, *e) for p, e in outputs.items() if before.get(p) != e]
         )
 
 

@@ -1,8 +1,8 @@
 """One mechanism for every way of grouping trials: drugs, conditions, phases and statuses.
 
-A taxonomy says how to read its terms off a trial and in which order to list them; `classify`
-does the rest. Each term gets a URL-safe slug; names that differ only in case or punctuation
-share a slug and so are one term. A trial with no term is grouped under "Not stated", listed
+A taxonomy says how to read its terms off a trial and in which order to list them;
+`lists.TrialLists` does the rest. Each term gets a URL-safe slug; names that differ only in case
+or punctuation share a slug and so are one term. A trial with no term is grouped under "Not stated", listed
 last, so every trial can be found from every index.
 """
 
@@ -12,9 +12,7 @@ import hashlib
 from functools import lru_cache
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..model import PHASES, STATUSES, Trial
@@ -64,35 +62,7 @@ def slugify(name: str) -> str:
     return slug or "term-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
 
 
-def classify(listings: Iterable[Any]) -> dict[str, list[Term]]:
-    """For each taxonomy, every term the listed trials use, in the taxonomy's order, with the
-    trials that have it (in slug order). A listing is anything with `slug` and `term_names`
-    ((taxonomy key, names) pairs); one pass serves every taxonomy."""
-    members: dict[str, dict[str, dict[str, None]]] = {taxonomy.key: {} for taxonomy in TAXONOMIES}
-    spellings: dict[str, dict[str, Counter[str]]] = {taxonomy.key: {} for taxonomy in TAXONOMIES}
-    for listing in sorted(listings, key=lambda listing: listing.slug):
-        for key, names in listing.term_names:
-            for name in names or (NOT_STATED,):
-                slug = slugify(name)
-                spellings[key].setdefault(slug, Counter())[name] += 1
-                members[key].setdefault(slug, {})[listing.slug] = None
-    return {
-        taxonomy.key: sorted(
-            (
-                Term(_usual_spelling(spellings[taxonomy.key][slug]), slug, term_route(taxonomy.key, slug), tuple(trials))
-                for slug, trials in members[taxonomy.key].items()
-            ),
-            key=lambda term, taxonomy=taxonomy: _sort_key(taxonomy, term.name),
-        )
-        for taxonomy in TAXONOMIES
-    }
-
-
-def _usual_spelling(counts: Counter[str]) -> str:
-    return min(counts, key=lambda name: (-counts[name], name))
-
-
-def _sort_key(taxonomy: Taxonomy, name: str) -> tuple[int, int, str, str]:
+def term_sort_key(taxonomy: Taxonomy, name: str) -> tuple[int, int, str, str]:
     """Vocabulary order first, then alphabetical, then "Not stated"."""
     if name == NOT_STATED:
         return (2, 0, "", "")

@@ -1,0 +1,102 @@
+"""TrialLists: the catalogue's lists kept up to date one trial at a time must always equal the
+lists made afresh from the same listings, and say exactly what an update touched."""
+
+from __future__ import annotations
+
+import random
+
+from trialsite.model import Trial, blank
+from trialsite.render.config import SiteConfig
+from trialsite.render.listing import Listing, listing_of
+from trialsite.render.lists import TrialLists, list_order
+from trialsite.render.pages import index_plans, indexable_routes
+from trialsite.render.taxonomy import CONDITIONS, DRUGS, PHASES_TAXONOMY, STATUSES_TAXONOMY, TAXONOMIES
+
+CONFIG = SiteConfig(title="Test", description="Testing.", base_url="/")
+DRUG_NAMES = ["gemcitabine", "Gemcitabine", "cisplatin", "S-1", "pemigatinib", "FOLFOX"]
+CONDITION_NAMES = ["Cholangiocarcinoma", "cholangiocarcinoma", "Biliary Tract Cancer", "Gallbladder Cancer"]
+
+
+def listing(slug: str, **fields) -> Listing:
+    record = blank(Trial) | {"title": "T", "source": {"file": "x.txt", "sha256": "0" * 64, "layout": "unknown"}}
+    return listing_of(slug, Trial.model_validate(record | fields), None)
+
+
+def random_listing(rng: random.Random, slug: str) -> Listing:
+    return listing(
+        slug,
+        title=rng.choice(["Alpha trial", "alpha trial", "Beta study", "Gamma", "Delta"]),
+        drugs=rng.sample(DRUG_NAMES, rng.randint(0, 3)),
+        conditions=rng.sample(CONDITION_NAMES, rng.randint(0, 2)),
+        phase=rng.choice([None, "Phase 1", "Phase 2", "Phase 3"]),
+        status=rng.choice([None, "Recruiting", "Completed"]),
+    )
+
+
+def view(lists: TrialLists) -> tuple:
+    """Everything index pages are made from."""
+    return (
+        [item.slug for item in lists.ordered],
+        {taxonomy.key: lists.terms(taxonomy) for taxonomy in TAXONOMIES},
+        {slug: lists.title_shared(slug) for slug in lists.by_slug},
+    )
+
+
+def test_updates_one_trial_at_a_time_give_the_lists_made_afresh():
+    rng = random.Random(5)
+    current = {f"t{i}": random_listing(rng, f"t{i}") for i in range(30)}
+    lists = TrialLists(current.values())
+    for _ in range(300):
+        slug = f"t{rng.randrange(40)}"
+        new = None if rng.random() < 0.2 else random_listing(rng, slug)
+        lists.update({slug: new})
+        if new is None:
+            current.pop(slug, None)
+        else:
+            current[slug] = new
+        assert view(lists) == view(TrialLists(current.values()))
+
+
+def test_a_term_whose_last_trial_leaves_is_gone():
+    lists = TrialLists([listing("a", drugs=["pemigatinib"]), listing("b", drugs=["cisplatin"])])
+    change = lists.update({"a": listing("a", drugs=["cisplatin"])})
+    assert [term.name for term in lists.terms(DRUGS)] == ["cisplatin"]
+    assert change.terms == {("drugs", "pemigatinib"), ("drugs", "cisplatin")} | {
+        (taxonomy.key, "not-stated") for taxonomy in (CONDITIONS, PHASES_TAXONOMY, STATUSES_TAXONOMY)
+    }
+    assert change.members
+
+
+def test_an_edit_to_details_no_list_shows_touches_nothing():
+    lists = TrialLists([listing("a", drugs=["cisplatin"], locations=["Leeds"])])
+    change = lists.update({"a": listing("a", drugs=["cisplatin"], locations=["York"])})
+    assert not change.listed and not change.terms and not change.members
+
+
+def test_a_new_title_touches_the_trials_lists_but_not_their_members():
+    lists = TrialLists([listing("a", title="Alpha", drugs=["cisplatin"]), listing("b", title="Beta")])
+    change = lists.update({"a": listing("a", title="Zeta", drugs=["cisplatin"])})
+    assert change.listed and not change.members
+    assert ("drugs", "cisplatin") in change.terms and ("drugs", "not-stated") not in change.terms
+    assert [item.slug for item in lists.ordered] == ["b", "a"]
+
+
+def test_titles_that_differ_only_in_case_are_shared_until_one_changes():
+    lists = TrialLists([listing("a", title="Alpha"), listing("b", title="ALPHA")])
+    assert lists.title_shared("a") and lists.title_shared("b")
+    change = lists.update({"b": listing("b", title="Beta")})
+    assert not lists.title_shared("a")
+    assert change.titles == {"alpha", "beta"}
+
+
+def test_list_order_is_by_title_then_file_name():
+    lists = TrialLists([listing("b", title="same"), listing("a", title="Same"), listing("c", title="Earlier")])
+    assert [item.slug for item in lists.ordered] == ["c", "a", "b"]
+    assert lists.ordered == sorted(lists.ordered, key=list_order)
+
+
+def test_the_sitemap_lists_every_indexable_page_and_every_trial():
+    rng = random.Random(2)
+    lists = TrialLists(random_listing(rng, f"t{i}") for i in range(250))
+    planned = [plan.route for plan in index_plans(lists, {}, CONFIG) if plan.indexable]
+    assert indexable_routes(lists) == sorted(planned + [f"trials/t{i}/" for i in range(250)])
