@@ -11,7 +11,7 @@ from conftest import ROOT
 from trialsite.content import load_record
 from trialsite.model import Trial
 from trialsite.render import SiteBuilder, SiteConfig
-from trialsite.render import engine
+from trialsite.render import engine, pages, search
 from trialsite.render.search import UNORDERED_FILES
 from trialsite.sync import render_trial
 
@@ -168,3 +168,39 @@ def test_a_live_build_writes_the_large_files_afterwards_and_they_come_out_right(
     expected = cold(content, tmp_path)
     for path in large:
         assert (out / path).read_bytes() == expected[path]
+
+
+PREVIEW_EDITS = [
+    ("variant-07", dict(title="Aardvark first now")),  # moves across pages of several lists
+    ("variant-08", dict(phase="Phase 4")),  # a phase list gains its only trial
+    ("variant-08", dict(phase="Phase 2")),  # ... and the term is gone again
+    ("variant-09", dict(drugs=["brand-new-drug"])),  # drug lists lose a trial, a new drug comes
+    ("variant-11", dict(title="Same title")),
+    ("variant-12", dict(title="same title")),  # now two trials share a title
+    ("variant-11", dict(title="Another title")),  # ... and no longer
+    ("variant-13", dict(eligibility={"inclusion": ["Adults"], "exclusion": []})),  # no list changes
+    ("variant-14", None),  # deleted: every list it was on loses it
+    ("variant-99", "variant-15"),  # a new trial, a copy of another
+]
+
+
+def test_a_preview_told_which_files_changed_matches_a_cold_build_after_every_edit(content, tmp_path, monkeypatch):
+    """The preview keeps one builder and says which files changed; after each edit its site is
+    the cold build's, byte for byte (pages short enough that lists run to several pages)."""
+    monkeypatch.setattr(pages, "PAGE_SIZE", 7)
+    monkeypatch.setattr(search.BackgroundIndexer, "request", lambda self, key: None)
+    out = tmp_path / "site"
+    preview = SiteBuilder(content, out, CONFIG, live=True)
+    preview.build()
+    for step, (slug, change) in enumerate(PREVIEW_EDITS):
+        path = content / "trials" / f"{slug}.yaml"
+        if change is None:
+            path.unlink()
+        elif isinstance(change, str):
+            shutil.copy(content / "trials" / f"{change}.yaml", path)
+        else:
+            edit(content, slug, **change)
+        preview.build(touched=[path])
+        preview.write_deferred()
+        expected = {p: data for p, data in cold(content, tmp_path, f"cold-{step}").items() if not p.startswith("pagefind/")}
+        assert {p: data for p, data in snapshot(out).items() if not p.startswith("pagefind/")} == expected, (slug, change)

@@ -2,11 +2,10 @@
 
 livereload provides the browser side (its script and websocket), loaded from /livereload.js
 rather than inline so the pages' Content-Security-Policy (script-src 'self') lets it run; the
-rest is ours: a poller that
-watches the sources (never the output, so the server's own writes cause no rebuild), waits for a
-burst of saves to settle, rebuilds incrementally and then tells browsers to reload; and a WSGI
-app that serves only files under the site root, under the site's base path, and answers every
-page with an error page while the content or templates are broken.
+rest is ours: a watcher that hears from the system which sources changed (never the output, so
+the server's own writes cause no rebuild), rebuilds just what they affect and then tells
+browsers to reload; and a WSGI app that serves only files under the site root, under the site's
+base path, and answers every page with an error page while the content or templates are broken.
 """
 
 from __future__ import annotations
@@ -21,10 +20,11 @@ from pathlib import Path
 from typing import Callable, Iterable
 from urllib.parse import unquote
 
+import watchfiles
 from livereload import Server
-from tornado.ioloop import PeriodicCallback
 from livereload.handlers import LiveReloadHandler
 from livereload.watcher import Watcher
+from tornado.ioloop import IOLoop
 
 from .content import InvalidContent
 from .errors import TrialsiteError, describe_os_error
@@ -34,7 +34,8 @@ from .render.engine import TEMPLATES_DIR
 from .render.urls import Urls
 from .sync import Regenerate, sync
 
-POLL_MS = 250
+SETTLE_MS = 20  # quiet after a save before rebuilding: an editor's save is one burst of writes
+CONFIG_CHECK_MS = 500  # how often the settings file's stamp is checked when nothing else moves
 
 
 @dataclass
@@ -46,32 +47,16 @@ class Sources:
     config: Path
     templates: Path = TEMPLATES_DIR
 
-    def snapshot(self, paths: Iterable[Path] | None = None) -> dict[str, tuple[int, int]]:
-        """(mtime, size) of every source file; cheap enough to take four times a second at
-        tens of thousands of trials (scandir, no sorting)."""
-        stamps: dict[str, tuple[int, int]] = {}
-        for root in paths or (self.content, self.seeds, self.config, self.templates):
-            if root.is_file():
-                stat = root.stat()
-                stamps[str(root)] = (stat.st_mtime_ns, stat.st_size)
-            else:
-                _walk(root, stamps)
-        return stamps
+    def folders(self) -> list[Path]:
+        """The folders to watch (the settings file is one file, checked by its stamp)."""
+        return [path for path in (self.content, self.seeds, self.templates) if path.is_dir()]
 
-
-def _walk(directory: Path | str, stamps: dict[str, tuple[int, int]]) -> None:
-    try:
-        entries = list(os.scandir(directory))
-    except OSError:
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            _walk(entry.path, stamps)
-        elif entry.is_file():
-            stat = entry.stat()
-            stamps[entry.path] = (stat.st_mtime_ns, stat.st_size)
+    def config_stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = self.config.stat()
+        except OSError:
+            return None
+        return (stat.st_mtime_ns, stat.st_size)
 
 
 @dataclass
@@ -89,13 +74,15 @@ class Preview:
             self.builder = SiteBuilder(self.sources.content, self.out_dir, config, self.sources.templates, live=True)
         return self.builder
 
-    def rebuild(self) -> None:
-        """Build incrementally; on failure keep the last good pages on disk and remember why."""
+    def rebuild(self, touched: Iterable[Path] | None = None) -> bool:
+        """Build incrementally (`touched`: the files that changed, when known); on failure keep
+        the last good pages on disk and remember why. Whether browsers should reload."""
+        before = self.problems
         try:
             config = load_config(self.sources.config, self.base_url)
             self.base_path = Urls(config.base_url).base_path
             with build_lock(self.out_dir, on_wait=lambda message: self.log(f"serve: {message}")):
-                result = self._builder(config).build()
+                result = self._builder(config).build(touched=touched)
         except InvalidContent as exc:
             self.problems = [str(problem) for problem in exc.problems]
         except TrialsiteError as exc:
@@ -104,10 +91,12 @@ class Preview:
             self.problems = [describe_os_error(exc, self.out_dir)]
         else:
             self.problems = []
-            self.log(f"serve: {len(result.written)} files rebuilt in {result.seconds * 1000:.0f} ms")
-            return
+            if result.written or result.removed:
+                self.log(f"serve: {len(result.written)} files rebuilt in {result.seconds * 1000:.0f} ms")
+            return bool(before or result.written or result.removed)
         for problem in self.problems:
             self.log(f"serve: {problem}")
+        return True
 
     def write_exports_in_background(self) -> None:
         """The open-data exports are large: written after browsers were told to reload."""
@@ -186,43 +175,49 @@ def _respond(start_response: Callable, status: str, body: bytes, kind: str = "te
 
 
 class SourceWatcher(Watcher):
-    """livereload's watcher, told to watch our sources our way: rebuild once a burst of saves has
-    settled, then reload browsers ourselves (livereload's own reload drops saves that come less
-    than three seconds apart)."""
+    """livereload's watcher slot, filled our way. The system tells us which source files changed
+    the moment they do (watchfiles: inotify on Linux, no polling of tens of thousands of files);
+    once saves have paused for SETTLE_MS, the preview rebuilds just those on this thread (pages
+    keep being served meanwhile) and browsers are told to reload (livereload's own reload drops
+    saves that come less than three seconds apart)."""
 
     def __init__(self, preview: Preview):
         super().__init__()
         self.preview = preview
-        self.stamps = preview.sources.snapshot()
-        self.pending = False
+        self.stopped = threading.Event()
+        self.config_stamp = preview.sources.config_stamp()
         self.watch(str(preview.sources.content))  # so livereload does not watch the working directory
 
     def start(self, callback: Callable[[], None]) -> bool:
-        PeriodicCallback(callback, POLL_MS).start()
-        return True
+        loop = IOLoop.current()
+        threading.Thread(target=self._run, args=(loop,), name="watcher", daemon=True).start()
+        return True  # livereload need not poll: this thread reloads browsers itself
 
     def examine(self) -> tuple[None, None]:
-        current = self.preview.sources.snapshot()
-        if current != self.stamps:
-            seeds_changed = _changed_under(self.stamps, current, self.preview.sources.seeds)
-            self.stamps, self.pending = current, True
-            if seeds_changed:
-                self.preview.extract()
-                self.stamps = self.preview.sources.snapshot()
-            return None, None  # a save is under way: wait one more tick for the burst to end
-        if self.pending:
-            self.pending = False
-            self.preview.rebuild()
-            LiveReloadHandler.reload_waiters(path="*")
-            self.preview.write_exports_in_background()
         return None, None
 
+    def _run(self, loop: IOLoop) -> None:
+        sources = self.preview.sources
+        for changes in watchfiles.watch(
+            *sources.folders(), watch_filter=_is_source, step=SETTLE_MS, rust_timeout=CONFIG_CHECK_MS,
+            yield_on_timeout=True, stop_event=self.stopped, raise_interrupt=False,
+        ):
+            touched: set[Path] | None = {Path(path) for _, path in changes}
+            if self.config_stamp != sources.config_stamp():
+                self.config_stamp, touched = sources.config_stamp(), None
+            elif not touched:
+                continue
+            if touched is None or any(sources.seeds in path.parents for path in touched):
+                self.preview.extract()
+                touched = None  # extract may have written any trial file
+            if self.preview.rebuild(touched):
+                loop.add_callback(LiveReloadHandler.reload_waiters, path="*")
+            self.preview.write_exports_in_background()
 
-def _changed_under(before: dict, after: dict, root: Path) -> bool:
-    prefix = str(root)
-    return {k: v for k, v in before.items() if k.startswith(prefix)} != {
-        k: v for k, v in after.items() if k.startswith(prefix)
-    }
+
+def _is_source(change: watchfiles.Change, path: str) -> bool:
+    """Not hidden files (extract's state, editors' temporary files), nor what editors leave."""
+    return not os.path.basename(path).startswith(".") and watchfiles.DefaultFilter()(change, path)
 
 
 class LiveServer(Server):
