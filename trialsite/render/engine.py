@@ -71,6 +71,7 @@ class Known:
     lists: TrialLists | None = None  # every trial's listing; None until `load_records`
     shared: dict[str, bool] = field(default_factory=dict)  # rendered with the file name in its <title>
     files: dict[str, tuple[str, Stamp]] | None = None  # the trial files as the last build found them
+    checked: bool = False  # every output was seen on disk, or written, by this process
 
     @classmethod
     def load(cls, state: BuildState, fingerprint: str) -> Known:
@@ -264,16 +265,14 @@ class SiteBuilder:
         outputs = known.outputs
         root = str(self.out_dir) + os.sep
         if outputs and not (changed or removed_trials) and all(os.path.isfile(root + path) for path in outputs):
-            known.files = files
+            known.files, known.checked = files, True
+            if self.live:  # ready for the first edit, so that it is as quick as the rest
+                known.load_records(state)
+                self._renderer_for(known)
             return BuildResult(self.out_dir, len(files), len(outputs), (), (), time.perf_counter() - start)
-        trusted = known.lists is not None  # carried over in memory from a build that checked the site
         known.load_records(state)
-
-        if self._renderer is None or self._renderer[0] != known.fingerprint:
-            drug_classes = drug_class_table(load_vocabulary(self.content_dir))
-            self._renderer = (known.fingerprint, Renderer(self.templates_dir, self.config, drug_classes))
-        renderer = self._renderer[1]
-        output = LiveOutput(self.out_dir, trusted) if self.live else StagedOutput(self.out_dir)
+        renderer = self._renderer_for(known)
+        output = LiveOutput(self.out_dir, trusted=known.checked) if self.live else StagedOutput(self.out_dir)
         try:
             with state.transaction():
                 written, removed, total = self._render(state, renderer, output, files, changed, removed_trials)
@@ -281,8 +280,14 @@ class SiteBuilder:
         except BaseException:
             output.abort()
             raise
-        known.files = files
+        known.files, known.checked = files, True
         return BuildResult(self.out_dir, len(files), total, written, removed, time.perf_counter() - start)
+
+    def _renderer_for(self, known: Known) -> Renderer:
+        if self._renderer is None or self._renderer[0] != known.fingerprint:
+            drug_classes = drug_class_table(load_vocabulary(self.content_dir))
+            self._renderer = (known.fingerprint, Renderer(self.templates_dir, self.config, drug_classes))
+        return self._renderer[1]
 
     def write_deferred(self) -> list[str]:
         """Write the large files a live build left out of date. This runs on another thread than
