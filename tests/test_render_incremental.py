@@ -4,14 +4,20 @@ exactly the pages it affects (the dependency map from content to pages)."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 
 import pytest
 
 from conftest import ROOT
-from trialsite.content import load_record
+from trialsite.content import load_record, load_vocabulary
 from trialsite.model import Trial
 from trialsite.render import SiteBuilder, SiteConfig
 from trialsite.render import engine, pages, search
+from trialsite.render.lists import TrialLists
+from trialsite.render.pages import index_plans
+from trialsite.render.state import BuildState
+from trialsite.render.urls import output_path
 from trialsite.render.search import UNORDERED_FILES
 from trialsite.sync import render_trial
 
@@ -204,3 +210,34 @@ def test_a_preview_told_which_files_changed_matches_a_cold_build_after_every_edi
         preview.write_deferred()
         expected = {p: data for p, data in cold(content, tmp_path, f"cold-{step}").items() if not p.startswith("pagefind/")}
         assert {p: data for p, data in snapshot(out).items() if not p.startswith("pagefind/")} == expected, (slug, change)
+
+
+def test_page_keys_do_not_depend_on_the_process_that_made_them(content, tmp_path):
+    """Keys are compared across runs: one that held an object's address would make every run's
+    first edit render those pages again."""
+    out = tmp_path / "site"
+    script = (
+        "import sys; from pathlib import Path; from trialsite.render import SiteBuilder, SiteConfig; "
+        f"SiteBuilder(Path(sys.argv[1]), Path(sys.argv[2]), {CONFIG!r}).build()"
+    )
+    subprocess.run([sys.executable, "-c", script, str(content), str(out)], cwd=ROOT, check=True)
+    state = BuildState(engine.state_path(out))
+    outputs, records = state.outputs(), state.records()
+    state.close()
+    lists = TrialLists(listing for listing, _ in records.values())
+    drug_classes = engine.drug_class_table(load_vocabulary(content))
+    plans = index_plans(lists, drug_classes, CONFIG)
+    assert len(plans) > 20
+    assert {plan.route: outputs[output_path(plan.route)][1] for plan in plans} == {plan.route: plan.key for plan in plans}
+
+
+def test_a_build_after_a_preview_writes_the_files_the_preview_left_for_later(content, tmp_path):
+    """A preview stopped before its background writer ran leaves stale exports behind."""
+    out = tmp_path / "site"
+    preview = SiteBuilder(content, out, CONFIG, live=True)
+    preview.build()
+    edit(content, "variant-07", title="Edited while previewing")
+    preview.build()  # ... and the preview stops here, without write_deferred()
+    result = build(content, out)
+    assert EXPORTS | {"catalogue.json"} <= set(result.written)
+    assert snapshot(out) == cold(content, tmp_path)

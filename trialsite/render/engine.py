@@ -17,7 +17,6 @@ import os
 import sys
 import time
 import traceback
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,7 +28,6 @@ from ..errors import BuildError, ContentError
 from ..model import DrugVocabulary
 from . import catalogue, exports, feeds, search
 from .config import SiteConfig
-from .listing import Listing
 from .lists import Change, TrialLists
 from .output import LiveOutput, StagedOutput, check_replaceable, write_file
 from .pages import Page, PagePlan, index_plans, indexable_routes, list_pages, plan_key, trial_page
@@ -117,6 +115,11 @@ class Renderer:
 
     def __init__(self, templates_dir: Path, config: SiteConfig, drug_classes: dict[str, str]):
         self.env = template_environment(templates_dir, config)
+        for name in self.env.list_templates(extensions=["html"]):  # compiled once, before workers fork
+            try:
+                self.env.get_template(name)
+            except TemplateSyntaxError as exc:
+                raise _located(exc, name) from exc
         self.config = config
         self.urls = Urls(config.base_url)
         self.drug_classes = drug_classes
@@ -126,7 +129,7 @@ class Renderer:
         try:
             return self.env.get_template(page.template).render(page=page, **page.context).encode("utf-8")
         except TemplateSyntaxError as exc:
-            raise BuildError(exc.filename or exc.name or page.template, exc.message or str(exc), exc.lineno) from exc
+            raise _located(exc, page.template) from exc
         except Exception as exc:
             frame = _template_frame(exc, self.env)
             if frame is None:
@@ -143,6 +146,10 @@ class Renderer:
         html = self.page(trial_page(view, title_shared, self.config, self.urls, self.drug_classes))
         rows = exports.export_rows(slug, trial, self.urls)
         return TrialRecord(slug, stamp, title_shared, view.listing, *rows, page_digest=digest(html)), html
+
+
+def _located(exc: TemplateSyntaxError, template: str) -> BuildError:
+    return BuildError(exc.filename or exc.name or template, exc.message or str(exc), exc.lineno)
 
 
 def _template_frame(exc: Exception, env: Environment) -> traceback.FrameSummary | None:
@@ -264,18 +271,22 @@ class SiteBuilder:
         removed_trials = sorted(slug for slug in candidates if slug not in files and slug in known.stamps)
         outputs = known.outputs
         root = str(self.out_dir) + os.sep
-        if outputs and not (changed or removed_trials) and all(os.path.isfile(root + path) for path in outputs):
+        # A preview leaves its large files to a writer that may not have run: plan everything.
+        replan = not self.live and any(key == DEFERRED for _, key in outputs.values())
+        if outputs and not (changed or removed_trials or replan) and all(os.path.isfile(root + path) for path in outputs):
             known.files, known.checked = files, True
             if self.live:  # ready for the first edit, so that it is as quick as the rest
                 known.load_records(state)
                 self._renderer_for(known)
+                for taxonomy in TAXONOMIES:
+                    known.lists.terms(taxonomy)
             return BuildResult(self.out_dir, len(files), len(outputs), (), (), time.perf_counter() - start)
         known.load_records(state)
         renderer = self._renderer_for(known)
         output = LiveOutput(self.out_dir, trusted=known.checked) if self.live else StagedOutput(self.out_dir)
         try:
             with state.transaction():
-                written, removed, total = self._render(state, renderer, output, files, changed, removed_trials)
+                written, removed, total = self._render(state, renderer, output, files, changed, removed_trials, replan)
                 output.commit()
         except BaseException:
             output.abort()
@@ -349,6 +360,7 @@ class SiteBuilder:
         files: dict[str, tuple[str, Stamp]],
         changed: list[str],
         removed_trials: list[str],
+        replan: bool,
     ) -> tuple[tuple[str, ...], tuple[str, ...], int]:
         global _RENDERER, _ROOT
         _RENDERER, _ROOT = renderer, output.root
@@ -356,7 +368,7 @@ class SiteBuilder:
         old_outputs = known.outputs
         records = self._render_trials([(slug, files[slug][0], known.shared.get(slug, False)) for slug in changed])
         change = known.lists.update({**dict.fromkeys(removed_trials), **{s: r.listing for s, r in records.items()}})
-        full = not old_outputs  # nothing to carry over: every page is planned
+        full = replan or not old_outputs  # every page is planned
         titled = known.lists.by_slug if full else {s for t in change.titles for s in known.lists.slugs_titled(t)}
         records.update(self._fix_shared_titles(titled, records, files))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from . import jsonld
@@ -101,8 +102,11 @@ def home_plans(lists: TrialLists, config: SiteConfig) -> list[PagePlan]:
     filters = [(taxonomy, _chips(taxonomy, lists.terms(taxonomy))) for taxonomy in HOME_FILTERS]
     counts = [(taxonomy, _stated(lists.terms(taxonomy))) for taxonomy in (DRUGS, CONDITIONS)]
     shared = {"filters": filters, "counts": counts, "total": len(listings)}
+    # Taxonomies by key: their repr holds a function's address, which differs from run to run.
     shared_key = plan_key(
-        [(tax.key, [(t.name, len(t.trial_slugs)) for t in chips]) for tax, chips in filters], counts, len(listings)
+        [(tax.key, [(t.name, len(t.trial_slugs)) for t in chips]) for tax, chips in filters],
+        [(tax.key, count) for tax, count in counts],
+        len(listings),
     )
 
     def make(route: str, rows: list[Listing], pagination: Pagination) -> Page:
@@ -126,10 +130,16 @@ def _paginated(base: str, rows: Rows, key: str, make: Callable[[str, list[Listin
     for number, route in enumerate(routes, start=1):
         start = (number - 1) * PAGE_SIZE
         pagination = Pagination(number, routes)
-        page_key = plan_key(key, route, len(routes), rows.digests[start : start + PAGE_SIZE])
+        page_key = plan_key(key, route, len(routes), rows_digest(tuple(rows.digests[start : start + PAGE_SIZE])))
         chunk = rows.listings[start : start + PAGE_SIZE]
         plans.append(PagePlan(route, page_key, lambda r=route, c=chunk, p=pagination: make(r, c, p)))
     return plans
+
+
+@lru_cache(maxsize=4096)
+def rows_digest(digests: tuple[str, ...]) -> str:
+    """One digest for a page's rows; kept, as most pages' rows are the same from edit to edit."""
+    return plan_key(digests)
 
 
 def list_routes(base: str, rows: int) -> tuple[str, ...]:

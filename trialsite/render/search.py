@@ -20,7 +20,6 @@ give the same word index and fragments, byte for byte.
 from __future__ import annotations
 
 import hashlib
-import json
 import multiprocessing
 import os
 import re
@@ -32,7 +31,6 @@ import threading
 import time
 from collections.abc import Callable
 from fnmatch import fnmatch
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BuildError
@@ -44,14 +42,6 @@ TIMEOUT = 3600
 # Pagefind writes its filter tables in hash-map order, which differs from run to run: these files
 # are the one part of a build that is not byte-identical for the same input.
 UNORDERED_FILES = re.compile(rf"^{SEARCH_DIR}/(filter/|pagefind-entry\.json$|pagefind\.[^/]*\.pf_meta$)")
-
-
-@dataclass(frozen=True)
-class SearchIndexResult:
-    files: dict[str, str]  # site path ("pagefind/...") -> sha1 of its bytes
-    pages: int  # pages indexed
-    bytes: int  # size of the bundle
-    seconds: float
 
 
 def pagefind_binary() -> Path:
@@ -122,19 +112,15 @@ def pagefind_command(site_dir: Path, bundle_dir: Path) -> list[str]:
     ]
 
 
-def index_site(site_dir: Path, bundle_dir: Path | None = None, nice: bool = False) -> SearchIndexResult:
+def index_site(site_dir: Path, bundle_dir: Path | None = None) -> None:
     """Index the trial pages under `site_dir` into `bundle_dir` (default: the site's own
     `pagefind/`). Raises BuildError when Pagefind fails."""
-    start = time.perf_counter()
     bundle_dir = bundle_dir or site_dir / SEARCH_DIR
     shutil.rmtree(bundle_dir, ignore_errors=True)
     documents = Path(tempfile.mkdtemp(dir=bundle_dir.parent.parent, prefix=".search-documents-"))
     try:
         write_documents(site_dir, documents)
-        proc = subprocess.run(
-            pagefind_command(documents, bundle_dir), capture_output=True, text=True, timeout=TIMEOUT,
-            preexec_fn=(lambda: os.nice(10)) if nice and hasattr(os, "nice") else None,
-        )
+        proc = subprocess.run(pagefind_command(documents, bundle_dir), capture_output=True, text=True, timeout=TIMEOUT)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise BuildError("pagefind", f"could not run the search indexer: {exc}") from exc
     finally:
@@ -142,14 +128,14 @@ def index_site(site_dir: Path, bundle_dir: Path | None = None, nice: bool = Fals
     if proc.returncode != 0 or not (bundle_dir / "pagefind-entry.json").is_file():
         output = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
         raise BuildError("pagefind", f"the search indexer failed (exit {proc.returncode}): " + " / ".join(output))
-    files, size = {}, 0
-    for path in sorted(p for p in bundle_dir.rglob("*") if p.is_file()):
-        data = path.read_bytes()
-        size += len(data)
-        files[f"{SEARCH_DIR}/{path.relative_to(bundle_dir).as_posix()}"] = hashlib.sha1(data).hexdigest()
-    entry = json.loads((bundle_dir / "pagefind-entry.json").read_text("utf-8"))
-    pages = sum(language.get("page_count", 0) for language in entry.get("languages", {}).values())
-    return SearchIndexResult(files, pages, size, time.perf_counter() - start)
+
+
+def bundle_files(bundle_dir: Path) -> dict[str, str]:
+    """Site path ("pagefind/...") -> sha1 of the bytes, for every file of the bundle."""
+    return {
+        f"{SEARCH_DIR}/{path.relative_to(bundle_dir).as_posix()}": hashlib.sha1(path.read_bytes()).hexdigest()
+        for path in sorted(p for p in bundle_dir.rglob("*") if p.is_file())
+    }
 
 
 def is_search_entry(entry: tuple[str, str]) -> bool:
@@ -190,12 +176,13 @@ def update_index(
             return []
     scratch = Path(tempfile.mkdtemp(dir=root.parent, prefix=f".{root.name}-search-"))
     try:
-        result = index_site(root, scratch / SEARCH_DIR)
+        index_site(root, scratch / SEARCH_DIR)
+        files = bundle_files(scratch / SEARCH_DIR)
         kept_now = set(kept)
-        for path in kept_now - set(result.files):  # a partial carry-over the new bundle drops
+        for path in kept_now - set(files):  # a partial carry-over the new bundle drops
             (root / path).unlink(missing_ok=True)
         changed = []
-        for path, file_digest in result.files.items():
+        for path, file_digest in files.items():
             new_outputs[path] = (file_digest, key)
             if old.get(path, ("",))[0] == file_digest and (path in kept_now or keep(path)):
                 continue
@@ -279,10 +266,39 @@ class BackgroundIndexer:
     def _make(self) -> None:
         scratch = Path(tempfile.mkdtemp(dir=self.root.parent, prefix=f".{self.root.name}-search-"))
         try:
-            index_site(self.root, scratch / SEARCH_DIR, nice=True)
+            _index_in_another_process(self.root, scratch / SEARCH_DIR)
             current, old = self.root / SEARCH_DIR, scratch / "old"
             if current.exists():
                 os.replace(current, old)
             os.replace(scratch / SEARCH_DIR, current)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _index_in_another_process(site_dir: Path, bundle_dir: Path) -> None:
+    """`index_site` in a process of its own at a low CPU priority: the preview's process does
+    not fork its large self, nor share its interpreter lock with the indexer, so an edit's
+    rebuild runs as fast while search catches up."""
+    code = "import sys; from pathlib import Path; from trialsite.render.search import _main; _main(sys.argv[1:])"
+    package_parent = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))}
+    command = [sys.executable, "-c", code, str(site_dir), str(bundle_dir)]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        os.setpriority(os.PRIO_PROCESS, proc.pid, 10)  # inherited by what it starts, Pagefind included
+    except (AttributeError, OSError):  # not a POSIX system, or already gone
+        pass
+    try:
+        _, errors = proc.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired as exc:
+        proc.kill()
+        raise BuildError("pagefind", f"the search indexer took longer than {TIMEOUT} s") from exc
+    if proc.returncode != 0:
+        raise BuildError("pagefind", (errors.strip().splitlines() or [f"exit {proc.returncode}"])[-1])
+
+
+def _main(argv: list[str]) -> None:
+    try:
+        index_site(Path(argv[0]), Path(argv[1]))
+    except BuildError as exc:
+        sys.exit(str(exc))

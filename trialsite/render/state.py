@@ -93,10 +93,9 @@ class BuildState:
     def put_outputs(self, outputs: dict[str, tuple[str, str]], before: dict[str, tuple[str, str]]) -> None:
         """Record `outputs`, writing only what differs from `before` (what the state holds)."""
         self.db.executemany("DELETE FROM outputs WHERE path=?", [(p,) for p in sorted(before.keys() - outputs.keys())])
-        # Carried entries are the very objects `before` holds: most comparisons end at identity.
-        self.db.executemany(
-            "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)", [(p, *e) for p, e in outputs.items() if before.get(p) != e]
-        )
+        # Carried entries are the very objects `before` holds: most are told apart by identity.
+        changed = [(p, e) for p, e in outputs.items() if before.get(p) is not e]
+        self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)", [(p, *e) for p, e in changed if before.get(p) != e])
 
 
 class _Transaction:

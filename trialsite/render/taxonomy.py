@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..model import PHASES, STATUSES, Trial
-from .urls import taxonomy_route, term_route
+from .urls import taxonomy_route
 
 NOT_STATED = "Not stated"
 
