@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from trialsite.render import SiteBuilder, SiteConfig, build_site
+from trialsite.content import load_record
+from trialsite.model import Trial
+from trialsite.render import SiteBuilder, SiteConfig, build_site, search
 from trialsite.render.search import SEARCH_DIR, UNORDERED_FILES, BackgroundIndexer, pagefind_command
+from trialsite.sync import render_trial
 
 FIXTURE = Path(__file__).parent / "fixtures" / "render" / "content"
 BASE = "https://example.org/sub/"
@@ -226,6 +229,18 @@ def test_a_build_that_changes_no_trial_page_keeps_the_index(content, tmp_path):
     result = build_site(content, out, CONFIG)
     assert result.written == ("trials.json",)
     assert bundle(out) == before and (out / SEARCH_DIR / "pagefind-entry.json").is_file()
+
+
+def test_an_edit_to_what_search_does_not_read_keeps_the_index(content, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    build_site(content, out, CONFIG)
+    path = content / "trials" / "complete.yaml"
+    trial = load_record(path, Trial)
+    path.write_text(render_trial(trial.model_copy(update={"locations": ["Leeds, United Kingdom"]})), "utf-8")
+    monkeypatch.setattr(search, "index_site", lambda *args: pytest.fail("the index was made again"))
+    result = build_site(content, out, CONFIG)
+    assert "trials/complete/index.html" in result.written
+    assert "Leeds, United Kingdom" in read(out, "trials/complete/index.html")
 
 
 def test_a_search_file_missing_from_the_site_is_made_again(content, tmp_path):

@@ -145,7 +145,8 @@ class Renderer:
         view = replace(view, listing=replace(view.listing, row_html=row))
         html = self.page(trial_page(view, title_shared, self.config, self.urls, self.drug_classes))
         rows = exports.export_rows(slug, trial, self.urls)
-        return TrialRecord(slug, stamp, title_shared, view.listing, *rows, page_digest=digest(html)), html
+        entry = (digest(html), search.trial_page_key(html))
+        return TrialRecord(slug, stamp, title_shared, view.listing, *rows, page_entry=entry), html
 
 
 def _located(exc: TemplateSyntaxError, template: str) -> BuildError:
@@ -372,7 +373,7 @@ class SiteBuilder:
         titled = known.lists.by_slug if full else {s for t in change.titles for s in known.lists.slugs_titled(t)}
         records.update(self._fix_shared_titles(titled, records, files))
 
-        new_outputs = {output_path(r.listing.route): (r.page_digest, "trial") for r in records.values()}
+        new_outputs = {output_path(r.listing.route): r.page_entry for r in records.values()}
         for slug in removed_trials:
             known.stamps.pop(slug)
             known.shared.pop(slug, None)
@@ -388,7 +389,7 @@ class SiteBuilder:
         if lost:  # the site on disk lost files the state promised: make those again
             more = self._render_trials([(slug, files[slug][0], known.shared[slug]) for slug in lost.trials])
             records.update(more)
-            new_outputs.update({output_path(r.listing.route): (r.page_digest, "trial") for r in more.values()})
+            new_outputs.update({output_path(r.listing.route): r.page_entry for r in more.values()})
             if lost.pages:
                 plans = self._site_plans(renderer, state, exports_key, None)
         state.drop_trials(removed_trials)
@@ -455,11 +456,11 @@ class SiteBuilder:
                 if self.live:
                     new_outputs[path] = entry
                 continue
-            if entry[1] != "trial" and change is None:
+            if change is None and not search.is_trial_page_entry(entry):
                 continue
             if output.keep(path):
                 new_outputs[path] = entry
-            elif entry[1] == "trial":
+            elif search.is_trial_page_entry(entry):
                 lost.trials.append(path.split("/")[1])
             else:
                 lost.pages = True

@@ -6,9 +6,9 @@ stays small however large the catalogue grows. Only trial pages are read (`TRIAL
 each only the `data-pagefind-body` article, less what its template marks `data-pagefind-ignore`;
 the page markup also carries the filters (drug, phase, status, condition, sex).
 
-The index is made again when any trial page changed (its key is the digests of every trial
-page), and otherwise carried over like any unchanged file: its files are in the build's outputs
-manifest under that key. Pagefind writes into a scratch directory beside the site; a file whose
+The index is made again when what it reads of any trial page changed (each trial page's key
+in the outputs manifest is the digest of its search document), and otherwise carried over like
+any unchanged file: its files are in the manifest under a key made of those. Pagefind writes into a scratch directory beside the site; a file whose
 bytes did not change is carried over from the current site (hard-linked), so only changed files
 count as written, and the preview server never serves a half-written bundle.
 
@@ -30,13 +30,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from fnmatch import fnmatch
 from pathlib import Path
 
 from ..errors import BuildError
 
 SEARCH_DIR = "pagefind"  # the bundle's folder in the site
 SEARCH_KEY = "search-index"  # the key the outputs manifest records the bundle's files under
+TRIAL_PAGE_KEY = "trial"  # trial pages' keys start with it
 TRIAL_PAGES = "trials/*/index.html"  # the only pages that are search results
 TIMEOUT = 3600
 # Pagefind writes its filter tables in hash-map order, which differs from run to run: these files
@@ -143,9 +143,19 @@ def is_search_entry(entry: tuple[str, str]) -> bool:
     return entry[1].startswith(SEARCH_KEY)
 
 
+def trial_page_key(page: bytes) -> str:
+    """A trial page's key in the outputs manifest: what search indexes of it. An edit that leaves
+    it as it was (locations, dates, outcomes, the description) does not remake the index."""
+    return f"{TRIAL_PAGE_KEY}:" + hashlib.sha1(search_document(page)).hexdigest()
+
+
+def is_trial_page_entry(entry: tuple[str, str]) -> bool:
+    return entry[1].startswith(f"{TRIAL_PAGE_KEY}:")
+
+
 def index_key(outputs: dict[str, tuple[str, str]]) -> str:
-    """What the index is made from: every trial page, by the digest of its bytes."""
-    pages = sorted((path, entry[0]) for path, entry in outputs.items() if fnmatch(path, TRIAL_PAGES))
+    """What the index is made from: what it reads of every trial page."""
+    pages = sorted((path, entry[1]) for path, entry in outputs.items() if is_trial_page_entry(entry))
     return f"{SEARCH_KEY}:" + hashlib.sha1(repr(pages).encode("utf-8")).hexdigest()
 
 

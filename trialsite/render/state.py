@@ -35,7 +35,7 @@ class TrialRecord:
     listing: Listing
     json_row: bytes
     csv_row: bytes
-    page_digest: str = ""  # of the page rendered from it (kept in the outputs table, not here)
+    page_entry: tuple[str, str] = ("", "")  # its page's outputs-manifest entry (kept there, not here)
 
 
 class BuildState:
