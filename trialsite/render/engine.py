@@ -367,18 +367,9 @@ class SiteBuilder:
         _RENDERER, _ROOT = renderer, output.root
         known = self.known
         old_outputs = known.outputs
-        records = self._render_trials([(slug, files[slug][0], known.shared.get(slug, False)) for slug in changed])
-        change = known.lists.update({**dict.fromkeys(removed_trials), **{s: r.listing for s, r in records.items()}})
         full = replan or not old_outputs  # every page is planned
-        titled = known.lists.by_slug if full else {s for t in change.titles for s in known.lists.slugs_titled(t)}
-        records.update(self._fix_shared_titles(titled, records, files))
-
+        records, change = self._update_trials(files, changed, removed_trials, full)
         new_outputs = {output_path(r.listing.route): r.page_entry for r in records.values()}
-        for slug in removed_trials:
-            known.stamps.pop(slug)
-            known.shared.pop(slug, None)
-        for slug, record in records.items():
-            known.stamps[slug], known.shared[slug] = record.stamp, record.title_shared
         stamps = known.stamps
 
         def exports_key() -> str:
@@ -394,18 +385,42 @@ class SiteBuilder:
                 plans = self._site_plans(renderer, state, exports_key, None)
         state.drop_trials(removed_trials)
         state.put_trials(list(records.values()))
-        written = [output_path(record.listing.route) for record in records.values()]
-        written += self._render_plans(output, plans, old_outputs, new_outputs)
-        if not self.live:
-            written += search.update_index(output.root, output.keep, old_outputs, new_outputs)
-        elif records or removed_trials or not (output.root / search.SEARCH_DIR).is_dir():
-            search.BackgroundIndexer.of(output.root).request(f"{search.SEARCH_KEY}:{next(self._edits)}")
+        trial_pages = [output_path(record.listing.route) for record in records.values()]
+        written = trial_pages + self._render_plans(output, plans, old_outputs, new_outputs)
+        trial_pages += [output_path(trial_route(slug)) for slug in removed_trials]
+        written += self._index(output, old_outputs, new_outputs, trial_pages)
         removed = sorted(set(old_outputs) - set(new_outputs))
         for path in removed:
             output.remove(path)
         state.put_outputs(new_outputs, old_outputs)
         known.outputs = new_outputs
         return tuple(sorted(written)), tuple(removed), len(new_outputs)
+
+    def _update_trials(
+        self, files: dict[str, tuple[str, Stamp]], changed: list[str], removed_trials: list[str], full: bool
+    ) -> tuple[dict[str, TrialRecord], Change]:
+        """Render the changed trials' pages and put their listings in the lists; what changed."""
+        known = self.known
+        records = self._render_trials([(slug, files[slug][0], known.shared.get(slug, False)) for slug in changed])
+        change = known.lists.update({**dict.fromkeys(removed_trials), **{s: r.listing for s, r in records.items()}})
+        titled = known.lists.by_slug if full else {s for t in change.titles for s in known.lists.slugs_titled(t)}
+        records.update(self._fix_shared_titles(titled, records, files))
+        for slug in removed_trials:
+            known.stamps.pop(slug)
+            known.shared.pop(slug, None)
+        for slug, record in records.items():
+            known.stamps[slug], known.shared[slug] = record.stamp, record.title_shared
+        return records, change
+
+    def _index(self, output, old_outputs, new_outputs, trial_pages: list[str]) -> list[str]:
+        """The search index: made now by `build`; by the preview, asked of the background when
+        what search reads of a trial page this build wrote or removed (`trial_pages`) changed."""
+        if not self.live:
+            return search.update_index(output.root, output.keep, old_outputs, new_outputs)
+        read = [(old_outputs.get(path, ("", ""))[1], new_outputs.get(path, ("", ""))[1]) for path in trial_pages]
+        if any(before != after for before, after in read) or not (output.root / search.SEARCH_DIR).is_dir():
+            search.BackgroundIndexer.of(output.root).request(f"{search.SEARCH_KEY}:{next(self._edits)}")
+        return []
 
     def _render_trials(self, jobs: list[tuple[str, str, bool]]) -> dict[str, TrialRecord]:
         records: dict[str, TrialRecord] = {}
