@@ -81,7 +81,7 @@ class TrialLists:
         self._rows: dict[TermId, Rows] = {}  # each term's trials in list order
         for listing in self.rows.listings:
             for key, slug, _ in _terms_of(listing):
-                self._rows.setdefault((key, slug), Rows()).append(listing)
+                self._term_rows(key, slug).append(listing)
 
     @property
     def ordered(self) -> list[Listing]:
@@ -106,9 +106,15 @@ class TrialLists:
                 self._add(listing, change)
                 self.rows.add(listing)
                 for key, term_slug, _ in _terms_of(listing):
-                    self._rows.setdefault((key, term_slug), Rows()).add(listing)
+                    self._term_rows(key, term_slug).add(listing)
             change.members |= old is None or listing is None or old.term_names != listing.term_names
         return change
+
+    def _term_rows(self, key: str, slug: str) -> Rows:
+        rows = self._rows.get((key, slug))
+        if rows is None:
+            rows = self._rows[(key, slug)] = Rows()
+        return rows
 
     def _add(self, listing: Listing, change: Change) -> None:
         self.by_slug[listing.slug] = listing
