@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, serving
-from trialsite.serve import error_page, resolve_request
+from trialsite import serve
+from trialsite.serve import Preview, Sources, SourceWatcher, error_page, resolve_request
 
 BASE_PATH = "/preview/"
 TRIAL = "trials/nct07063888/"
@@ -205,3 +206,43 @@ def test_the_server_survives_a_burst_of_requests_while_it_rebuilds(preview):
         assert "Burst Edited" in get(port, f"{BASE_PATH}{TRIAL}")[1]  # the rebuild happened
     finally:
         yaml_file.write_text(good, "utf-8")
+
+
+class FakeLoop:
+    """Stands in for the server's IOLoop: records the reloads the watcher asks for."""
+
+    def __init__(self):
+        self.reloads = 0
+
+    def add_callback(self, *args, **kwargs) -> None:
+        self.reloads += 1
+
+
+def test_the_watcher_keeps_watching_after_a_rebuild_fails_unexpectedly(tmp_path, monkeypatch):
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    preview = Preview(Sources(content, tmp_path / "seeds", tmp_path / "site.toml"), tmp_path / "site", None, log=lambda line: None)
+    calls = []
+
+    def rebuild(touched=None):
+        calls.append(touched)
+        if len(calls) == 1:
+            raise RuntimeError("a bug")
+        return True
+
+    monkeypatch.setattr(preview, "rebuild", rebuild)
+    monkeypatch.setattr(serve, "RETRY_SECONDS", 0.05)
+    watcher, loop = SourceWatcher(preview), FakeLoop()
+    thread = threading.Thread(target=watcher._run, args=(loop,), daemon=True)
+    thread.start()
+    try:
+        trial = next((content / "trials").glob("*.yaml"))
+        for attempt in range(200):  # save until a rebuild after the failed one has run
+            trial.write_text(trial.read_text("utf-8"), "utf-8")
+            time.sleep(0.1)
+            if len(calls) >= 2:
+                break
+        assert len(calls) >= 2 and loop.reloads >= 1
+        assert trial in calls[-1]
+    finally:
+        watcher.stopped.set()
+        thread.join(5)

@@ -15,6 +15,7 @@ import mimetypes
 import os
 import sys
 import threading
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -36,6 +37,7 @@ from .sync import Regenerate, sync
 
 SETTLE_MS = 20  # quiet after a save before rebuilding: an editor's save is one burst of writes
 CONFIG_CHECK_MS = 500  # how often the settings file's stamp is checked when nothing else moves
+RETRY_SECONDS = 1.0  # before watching again after an error
 
 
 @dataclass
@@ -197,6 +199,15 @@ class SourceWatcher(Watcher):
         return None, None
 
     def _run(self, loop: IOLoop) -> None:
+        while not self.stopped.is_set():
+            try:
+                self._watch(loop)
+            except Exception:  # a bug, or a watched folder gone: say so, and keep the preview alive
+                self.preview.log("serve: the watcher stopped on an error, watching again:\n" + traceback.format_exc())
+                self.preview.builder = None  # start the next build afresh
+                self.stopped.wait(RETRY_SECONDS)
+
+    def _watch(self, loop: IOLoop) -> None:
         sources = self.preview.sources
         for changes in watchfiles.watch(
             *sources.folders(), watch_filter=_is_source, step=SETTLE_MS, rust_timeout=CONFIG_CHECK_MS,
