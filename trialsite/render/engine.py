@@ -3,9 +3,10 @@
 A build gathers everything before it publishes: trial files whose stamp changed are parsed,
 validated and rendered (in worker processes when there are many); any content problem stops
 the build before the site is touched. Index pages are planned from the trials' small listings
-and rendered only when their key changed (`pages.py`); unchanged files are carried over. The
-result is published through an `output.py` strategy: a staged directory swapped in whole for
-`build`, files replaced one by one for the preview server.
+(`lists.py`: after an edit, only the lists it touched) and rendered only when their key changed
+(`pages.py`); unchanged files are carried over. The result is published through an `output.py`
+strategy: a staged directory swapped in whole for `build`, files replaced one by one for the
+preview server, which keeps one builder, and so everything it knows, between edits.
 """
 
 from __future__ import annotations
