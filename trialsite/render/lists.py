@@ -159,7 +159,7 @@ class TrialLists:
         return self._titles.get(title, set())
 
     def terms(self, taxonomy: Taxonomy) -> list[Term]:
-        """Every term the trials use, in the taxonomy's order, with its trials in slug order."""
+        """Every term the trials use, in the taxonomy's order, with how many trials have it."""
         if taxonomy.key not in self._terms:
             terms = (self._term_of(taxonomy.key, slug) for slug in self._members[taxonomy.key])
             self._terms[taxonomy.key] = sorted(terms, key=lambda term: term_sort_key(taxonomy, term.name))
@@ -169,7 +169,7 @@ class TrialLists:
         term = self._term.get((key, slug))
         if term is None:
             name = _usual_spelling(self._spellings[key][slug])
-            term = Term(name, slug, term_route(key, slug), tuple(sorted(self._members[key][slug])))
+            term = Term(name, slug, term_route(key, slug), len(self._members[key][slug]))
             self._term[(key, slug)] = term
         return term
 

@@ -104,7 +104,7 @@ def home_plans(lists: TrialLists, config: SiteConfig) -> list[PagePlan]:
     shared = {"filters": filters, "counts": counts, "total": len(listings)}
     # Taxonomies by key: their repr holds a function's address, which differs from run to run.
     shared_key = plan_key(
-        [(tax.key, [(t.name, len(t.trial_slugs)) for t in chips]) for tax, chips in filters],
+        [(tax.key, [(t.name, t.trials) for t in chips]) for tax, chips in filters],
         [(tax.key, count) for tax, count in counts],
         len(listings),
     )
@@ -120,7 +120,7 @@ def home_plans(lists: TrialLists, config: SiteConfig) -> list[PagePlan]:
 def _chips(taxonomy: Taxonomy, terms: list[Term]) -> list[Term]:
     if len(terms) <= MAX_CHIPS:
         return terms
-    return sorted(terms, key=lambda term: (-len(term.trial_slugs), term.name.casefold()))[:MAX_CHIPS]
+    return sorted(terms, key=lambda term: (-term.trials, term.name.casefold()))[:MAX_CHIPS]
 
 
 def _paginated(base: str, rows: Rows, key: str, make: Callable[[str, list[Listing], Pagination], Page]) -> list[PagePlan]:
@@ -163,7 +163,7 @@ def indexable_routes(lists: TrialLists) -> list[str]:
     for taxonomy in TAXONOMIES:
         routes.append(taxonomy.route)
         for term in lists.terms(taxonomy):
-            routes += list_routes(term.route, len(term.trial_slugs))
+            routes += list_routes(term.route, term.trials)
     return sorted(routes + [listing.route for listing in lists.ordered])
 
 
@@ -193,7 +193,7 @@ def _taxonomy_plan(taxonomy: Taxonomy, summaries: list[TermSummary], config: Sit
     context = {"taxonomy": taxonomy, "summaries": summaries, "breadcrumbs": [HOME]}
     description = f"Every {taxonomy.singular.lower()} in the catalogue, with its trials."
     page = Page(taxonomy.route, "taxonomy.html", _title(taxonomy.title, config), description, taxonomy.route, context)
-    key = plan_key(taxonomy.key, [(s.term.name, s.term.slug, len(s.term.trial_slugs), s.detail) for s in summaries])
+    key = plan_key(taxonomy.key, [(s.term.name, s.term.slug, s.term.trials, s.detail) for s in summaries])
     return PagePlan(taxonomy.route, key, lambda: page)
 
 

@@ -40,7 +40,7 @@ class Term:
     name: str
     slug: str
     route: str
-    trial_slugs: tuple[str, ...]
+    trials: int  # how many trials have it
 
 
 def _one(value: str | None) -> list[str]:
