@@ -31,7 +31,7 @@ from .content import InvalidContent
 from .errors import TrialsiteError, describe_os_error
 from .lock import build_lock
 from .render import SiteBuilder, SiteConfig, load_config
-from .render.engine import TEMPLATES_DIR
+from .render.engine import TEMPLATES_DIR, file_stamp
 from .render.urls import Urls
 from .sync import Regenerate, sync
 
@@ -55,10 +55,9 @@ class Sources:
 
     def config_stamp(self) -> tuple[int, int] | None:
         try:
-            stat = self.config.stat()
+            return file_stamp(self.config)
         except OSError:
             return None
-        return (stat.st_mtime_ns, stat.st_size)
 
 
 @dataclass

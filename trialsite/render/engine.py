@@ -332,8 +332,7 @@ class SiteBuilder:
             if not path.exists() and not path.is_symlink():
                 files.pop(path.stem, None)
             elif path.is_file():
-                stat = path.stat()
-                files[path.stem] = (str(trials_dir / path.name), (stat.st_mtime_ns, stat.st_size))
+                files[path.stem] = (str(trials_dir / path.name), file_stamp(path))
             else:
                 return self._scan(None)  # which names what is not a regular file, as check does
         return files, {path.stem for path in touched}
@@ -482,7 +481,9 @@ class SiteBuilder:
                 lost.pages = True
         return lost
 
-    def _site_plans(self, renderer: Renderer, state: BuildState, exports_key: Callable[[], str], change: Change | None) -> list[PagePlan | FilePlan]:
+    def _site_plans(
+        self, renderer: Renderer, state: BuildState, exports_key: Callable[[], str], change: Change | None
+    ) -> list[PagePlan | FilePlan]:
         """What to plan: every page and file (`change` None), or what an edit may have changed."""
         plans: list[PagePlan | FilePlan] = list(export_plans(state, exports_key))
         if change is not None and not change.listed:
@@ -502,7 +503,8 @@ class SiteBuilder:
         ]
         if change is None or change.members:  # otherwise no page came or went
             indexable = indexable_routes(lists)
-            plans.append(FilePlan(feeds.SITEMAP_ROUTE, lambda: plan_key(indexable), lambda: [feeds.sitemap(indexable, urls)]))
+            sitemap = FilePlan(feeds.SITEMAP_ROUTE, lambda: plan_key(indexable), lambda: [feeds.sitemap(indexable, urls)])
+            plans.append(sitemap)
         for path, data in read_static(self.templates_dir).items():
             plans.append(FilePlan(path, lambda data=data: digest(data), lambda data=data: [data]))
         return plans
@@ -558,6 +560,9 @@ class Lost:
 
     trials: list[str] = field(default_factory=list)  # slugs whose pages are gone
     pages: bool = False  # some other page is gone
+
+    def __bool__(self) -> bool:
+        return bool(self.trials) or self.pages
 
 
 @dataclass(frozen=True)

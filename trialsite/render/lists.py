@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .feeds import FEED_ENTRIES, feed_order
@@ -41,10 +41,10 @@ class Rows:
     """Listings in list order, with their digests alongside: a list page's key is a slice of
     them, and a trial moves by bisection."""
 
-    def __init__(self, listings: Iterable[Listing] = ()):
-        self.listings = sorted(listings, key=list_order)
-        self.digests = [listing.digest for listing in self.listings]
-        self._order = [list_order(listing) for listing in self.listings]
+    def __init__(self) -> None:
+        self.listings: list[Listing] = []
+        self.digests: list[str] = []
+        self._order: list[tuple[str, str]] = []
 
     def __len__(self) -> int:
         return len(self.listings)
@@ -69,19 +69,15 @@ class Rows:
 class TrialLists:
     def __init__(self, listings: Iterable[Listing] = ()):
         self.by_slug: dict[str, Listing] = {}
-        self._members: dict[str, dict[str, set[str]]] = {taxonomy.key: {} for taxonomy in TAXONOMIES}
+        self.rows = Rows()  # every trial
+        self._rows: dict[TermId, Rows] = {}  # each term's trials
         self._spellings: dict[str, dict[str, Counter[str]]] = {taxonomy.key: {} for taxonomy in TAXONOMIES}
         self._titles: dict[str, set[str]] = {}
         self._terms: dict[str, list[Term]] = {}  # each taxonomy's sorted terms, until one changes
         self._term: dict[TermId, Term] = {}  # each term, until it changes
         self._newest: list[Listing] | None = None  # the feed's entries, until one may change
-        for listing in listings:
-            self._add(listing, Change())
-        self.rows = Rows(self.by_slug.values())
-        self._rows: dict[TermId, Rows] = {}  # each term's trials in list order
-        for listing in self.rows.listings:
-            for key, slug, _ in _terms_of(listing):
-                self._term_rows(key, slug).append(listing)
+        for listing in sorted(listings, key=list_order):  # in list order: every row goes at the end
+            self._add(listing, Change(), Rows.append)
 
     @property
     def ordered(self) -> list[Listing]:
@@ -97,38 +93,29 @@ class TrialLists:
             change.listed = True
             if old is not None:
                 self._remove(old, change)
-                self.rows.remove(old)
-                for key, term_slug, _ in _terms_of(old):
-                    self._rows[(key, term_slug)].remove(old)
-                    if not self._rows[(key, term_slug)]:
-                        del self._rows[(key, term_slug)]
             if listing is not None:
-                self._add(listing, change)
-                self.rows.add(listing)
-                for key, term_slug, _ in _terms_of(listing):
-                    self._term_rows(key, term_slug).add(listing)
+                self._add(listing, change, Rows.add)
             change.members |= old is None or listing is None or old.term_names != listing.term_names
         return change
 
-    def _term_rows(self, key: str, slug: str) -> Rows:
-        rows = self._rows.get((key, slug))
-        if rows is None:
-            rows = self._rows[(key, slug)] = Rows()
-        return rows
-
-    def _add(self, listing: Listing, change: Change) -> None:
+    def _add(self, listing: Listing, change: Change, place: Callable[[Rows, Listing], None]) -> None:
         self.by_slug[listing.slug] = listing
+        place(self.rows, listing)
         if self._newest is not None and (len(self._newest) < FEED_ENTRIES or feed_order(listing) > feed_order(self._newest[-1])):
             self._newest = None
         self._titles.setdefault(listing.title.casefold(), set()).add(listing.slug)
         change.titles.add(listing.title.casefold())
         for key, slug, names in _terms_of(listing):
             self._spellings[key].setdefault(slug, Counter()).update(names)
-            self._members[key].setdefault(slug, set()).add(listing.slug)
+            rows = self._rows.get((key, slug))
+            if rows is None:
+                rows = self._rows[(key, slug)] = Rows()
+            place(rows, listing)
             self._touch(key, slug, change)
 
     def _remove(self, listing: Listing, change: Change) -> None:
         del self.by_slug[listing.slug]
+        self.rows.remove(listing)
         if self._newest is not None and listing in self._newest:
             self._newest = None
         title = listing.title.casefold()
@@ -137,12 +124,12 @@ class TrialLists:
             del self._titles[title]
         change.titles.add(title)
         for key, slug, names in _terms_of(listing):
-            self._members[key][slug].discard(listing.slug)
-            if self._members[key][slug]:
+            self._rows[(key, slug)].remove(listing)
+            if self._rows[(key, slug)]:
                 self._spellings[key][slug].subtract(names)
                 self._spellings[key][slug] = +self._spellings[key][slug]  # drops spellings at zero
             else:
-                del self._members[key][slug], self._spellings[key][slug]
+                del self._rows[(key, slug)], self._spellings[key][slug]
             self._touch(key, slug, change)
 
     def _touch(self, key: str, slug: str, change: Change) -> None:
@@ -161,7 +148,7 @@ class TrialLists:
     def terms(self, taxonomy: Taxonomy) -> list[Term]:
         """Every term the trials use, in the taxonomy's order, with how many trials have it."""
         if taxonomy.key not in self._terms:
-            terms = (self._term_of(taxonomy.key, slug) for slug in self._members[taxonomy.key])
+            terms = (self._term_of(taxonomy.key, slug) for slug in self._spellings[taxonomy.key])
             self._terms[taxonomy.key] = sorted(terms, key=lambda term: term_sort_key(taxonomy, term.name))
         return self._terms[taxonomy.key]
 
@@ -169,7 +156,7 @@ class TrialLists:
         term = self._term.get((key, slug))
         if term is None:
             name = _usual_spelling(self._spellings[key][slug])
-            term = Term(name, slug, term_route(key, slug), len(self._members[key][slug]))
+            term = Term(name, slug, term_route(key, slug), len(self._rows[(key, slug)]))
             self._term[(key, slug)] = term
         return term
 

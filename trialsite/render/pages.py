@@ -9,7 +9,7 @@ content to pages: after an edit, only pages whose key changed are rendered again
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -147,7 +147,7 @@ def list_routes(base: str, rows: int) -> tuple[str, ...]:
     return tuple(page_route(base, n) for n in range(1, max(1, -(-rows // PAGE_SIZE)) + 1))
 
 
-def list_pages(base: str, outputs: Iterable[str]) -> list[str]:
+def list_pages(base: str, outputs: Container[str]) -> list[str]:
     """The files of the list at `base` among `outputs` (site paths): its first page and every
     page after it, up to the first one missing."""
     found, number = [], 1

@@ -8,9 +8,10 @@ the page markup also carries the filters (drug, phase, status, condition, sex).
 
 The index is made again when what it reads of any trial page changed (each trial page's key
 in the outputs manifest is the digest of its search document), and otherwise carried over like
-any unchanged file: its files are in the manifest under a key made of those. Pagefind writes into a scratch directory beside the site; a file whose
-bytes did not change is carried over from the current site (hard-linked), so only changed files
-count as written, and the preview server never serves a half-written bundle.
+any unchanged file: its files are in the manifest under a key made of those. Pagefind writes
+into a scratch directory beside the site; a file whose bytes did not change is carried over from
+the current site (hard-linked), so only changed files count as written, and the preview server
+never serves a half-written bundle.
 
 Pagefind's filter tables (`UNORDERED_FILES`) come out in hash-map order, which differs from run
 to run: the one part of a build that is not byte-identical for the same input. The same pages
