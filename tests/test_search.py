@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from trialsite.content import load_record
+from trialsite.errors import BuildError
 from trialsite.model import Trial
 from trialsite.render import SiteBuilder, SiteConfig, build_site, search
 from trialsite.render.search import SEARCH_DIR, UNORDERED_FILES, BackgroundIndexer, pagefind_command
@@ -267,3 +268,43 @@ def test_the_preview_server_remakes_the_index_in_the_background(content, tmp_pat
     cold = sorted(p.relative_to(tmp_path / "cold").as_posix() for p in (tmp_path / "cold" / SEARCH_DIR).rglob("*") if p.is_file())
     assert len(live) == len(cold)
     assert bundle(out) == bundle(tmp_path / "cold")
+
+
+# Running the indexer
+
+
+def fake_indexer(tmp_path: Path, script: str) -> str:
+    path = tmp_path / "pagefind"
+    path.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_a_build_shows_the_indexers_steps_as_it_goes(content, tmp_path):
+    seen: list[tuple[str, int, int]] = []
+    SiteBuilder(content, tmp_path / "site", CONFIG, progress=lambda *count: seen.append(count)).build()
+    steps = [count for count in seen if count[0].startswith("search index")]
+    assert steps == [
+        ("search index (reading pages)", 1, 4),
+        ("search index (indexing words)", 2, 4),
+        ("search index (writing the index)", 3, 4),
+        ("search index", 4, 4),
+    ]
+
+
+def test_a_failing_indexer_stops_the_build_with_its_last_words(content, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    build_site(content, out, CONFIG)
+    before = read(out, "index.html")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", fake_indexer(tmp_path, "echo 'Error: no room for the index' >&2; exit 2"))
+    retitle(content, "complete", "A title that needs a new index")
+    with pytest.raises(BuildError, match=r"failed \(exit 2\): Error: no room for the index"):
+        build_site(content, out, CONFIG)
+    assert read(out, "index.html") == before
+
+
+def test_an_indexer_that_hangs_is_stopped(content, tmp_path, monkeypatch):
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", fake_indexer(tmp_path, "exec sleep 60"))
+    monkeypatch.setattr(search, "TIMEOUT", 1)
+    with pytest.raises(BuildError, match="stopped after 1 s"):
+        build_site(content, tmp_path / "site", CONFIG)

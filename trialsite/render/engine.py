@@ -207,7 +207,7 @@ class SiteBuilder:
         templates_dir: Path = TEMPLATES_DIR,
         live: bool = False,
         workers: int | None = None,
-        progress: Callable[[str, int, int], None] | None = None,
+        progress: search.Progress = search.no_progress,
     ):
         self.content_dir = content_dir
         self.out_dir = out_dir
@@ -215,7 +215,7 @@ class SiteBuilder:
         self.templates_dir = templates_dir
         self.live = live
         self.workers = workers or os.cpu_count() or 1
-        self.progress = progress or (lambda stage, done, total: None)
+        self.progress = progress
         self.known: Known | None = None
         self._renderer: tuple[str, Renderer] | None = None  # kept while templates are unchanged
         self.deferred: dict[str, FilePlan] = {}  # live mode: large files out of date, for write_deferred
@@ -416,7 +416,7 @@ class SiteBuilder:
         """The search index: made now by `build`; by the preview, asked of the background when
         what search reads of a trial page this build wrote or removed (`trial_pages`) changed."""
         if not self.live:
-            return search.update_index(output.root, output.keep, old_outputs, new_outputs)
+            return search.update_index(output.root, output.keep, old_outputs, new_outputs, self.progress)
         read = [(old_outputs.get(path, ("", ""))[1], new_outputs.get(path, ("", ""))[1]) for path in trial_pages]
         if any(before != after for before, after in read) or not (output.root / search.SEARCH_DIR).is_dir():
             search.BackgroundIndexer.of(output.root).request(f"{search.SEARCH_KEY}:{next(self._edits)}")
@@ -618,10 +618,11 @@ def site_size(out_dir: Path | str) -> int:
 
 
 def report_progress(stage: str, done: int, total: int) -> None:
-    """Counts on one terminal line; nothing when output is not a terminal."""
-    if sys.stderr.isatty() and (done == total or done % 200 == 0):
+    """Counts on one terminal line, which each count overwrites; nothing when output is not a
+    terminal."""
+    if sys.stderr.isatty() and (done == total or done % 200 == 0 or total < 200):
         end = "\n" if done == total else ""
-        print(f"\r  {stage}: {done}/{total}", end=end, file=sys.stderr, flush=True)
+        print(f"\r\x1b[K  {stage}: {done}/{total}", end=end, file=sys.stderr, flush=True)
 
 
 def build_site(

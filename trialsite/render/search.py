@@ -20,6 +20,8 @@ give the same word index and fragments, byte for byte.
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -30,7 +32,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..errors import BuildError
@@ -63,6 +65,15 @@ _IGNORED_SECTION = re.compile(rb"<(section|aside)\b[^>]*\bdata-pagefind-ignore\b
 _DOCUMENT_HEAD = b'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title></title></head><body>'
 # Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_DOCUMENTS = 2000
+DOCUMENTS_A_JOB = 250
+# What Pagefind prints as it starts each of its long steps, and what a build shows for each.
+PAGEFIND_STEPS = {"[Parsing files]": "reading pages", "[Building search indexes]": "indexing words", "Total:": "writing the index"}
+
+Progress = Callable[[str, int, int], None]
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    """Report nothing (the preview's background index, tests)."""
 
 
 def search_document(page: bytes) -> bytes:
@@ -88,17 +99,23 @@ def _write_documents(job: tuple[str, str, list[str]]) -> int:
     return len(slugs)
 
 
-def write_documents(site_dir: Path, documents_dir: Path) -> int:
+def write_documents(site_dir: Path, documents_dir: Path, progress: Progress = no_progress) -> int:
     """A search document for every trial page of `site_dir`, at the same path under `documents_dir`
     (so Pagefind gives each result its page's URL)."""
     trials = site_dir / "trials"
     slugs = sorted(entry.name for entry in os.scandir(trials) if os.path.isfile(os.path.join(entry.path, "index.html"))) if trials.is_dir() else []
+    jobs = [(str(site_dir), str(documents_dir), slugs[i : i + DOCUMENTS_A_JOB]) for i in range(0, len(slugs), DOCUMENTS_A_JOB)]
     workers = min(os.cpu_count() or 1, 8)
-    if len(slugs) < PARALLEL_DOCUMENTS or workers == 1:
-        return _write_documents((str(site_dir), str(documents_dir), slugs))
-    chunks = [(str(site_dir), str(documents_dir), slugs[i::workers]) for i in range(workers)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return sum(pool.map(_write_documents, chunks))
+    done = 0
+    with contextlib.ExitStack() as stack:
+        counts: Iterable[int] = map(_write_documents, jobs)
+        if len(slugs) >= PARALLEL_DOCUMENTS and workers > 1:
+            pool = stack.enter_context(multiprocessing.get_context("fork").Pool(workers))
+            counts = pool.imap_unordered(_write_documents, jobs)
+        for count in counts:
+            done += count
+            progress("search documents", done, len(slugs))
+    return done
 
 
 def pagefind_command(site_dir: Path, bundle_dir: Path) -> list[str]:
@@ -109,26 +126,48 @@ def pagefind_command(site_dir: Path, bundle_dir: Path) -> list[str]:
         "--glob", TRIAL_PAGES,
         "--output-path", str(bundle_dir),
         "--force-language", "en",  # one language: one wasm file and one index for every page
-        "--silent",
     ]
 
 
-def index_site(site_dir: Path, bundle_dir: Path | None = None) -> None:
+def index_site(site_dir: Path, bundle_dir: Path | None = None, progress: Progress = no_progress) -> None:
     """Index the trial pages under `site_dir` into `bundle_dir` (default: the site's own
     `pagefind/`). Raises BuildError when Pagefind fails."""
     bundle_dir = bundle_dir or site_dir / SEARCH_DIR
     shutil.rmtree(bundle_dir, ignore_errors=True)
     documents = Path(tempfile.mkdtemp(dir=bundle_dir.parent.parent, prefix=".search-documents-"))
     try:
-        write_documents(site_dir, documents)
-        proc = subprocess.run(pagefind_command(documents, bundle_dir), capture_output=True, text=True, timeout=TIMEOUT)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        write_documents(site_dir, documents, progress)
+        returncode, output = _run_pagefind(pagefind_command(documents, bundle_dir), progress)
+    except OSError as exc:
         raise BuildError("pagefind", f"could not run the search indexer: {exc}") from exc
     finally:
         shutil.rmtree(documents, ignore_errors=True)
-    if proc.returncode != 0 or not (bundle_dir / "pagefind-entry.json").is_file():
-        output = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
-        raise BuildError("pagefind", f"the search indexer failed (exit {proc.returncode}): " + " / ".join(output))
+    if returncode != 0 or not (bundle_dir / "pagefind-entry.json").is_file():
+        raise BuildError("pagefind", f"the search indexer failed (exit {returncode}): " + " / ".join(output))
+
+
+def _run_pagefind(command: list[str], progress: Progress) -> tuple[int, list[str]]:
+    """Run Pagefind, showing the steps it announces as progress: its exit code and last lines."""
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+    timed_out = threading.Event()
+    timer = threading.Timer(TIMEOUT, lambda: (timed_out.set(), proc.kill()))
+    timer.start()
+    last: collections.deque[str] = collections.deque(maxlen=5)
+    steps = len(PAGEFIND_STEPS) + 1
+    try:
+        for line in map(str.strip, proc.stdout):  # type: ignore[arg-type]
+            last.extend([line] if line else [])
+            if line in PAGEFIND_STEPS:
+                progress(f"search index ({PAGEFIND_STEPS[line]})", list(PAGEFIND_STEPS).index(line) + 1, steps)
+        proc.wait()
+    finally:
+        timer.cancel()
+        proc.kill()  # nothing, unless this is an exception on the way out
+    if timed_out.is_set():
+        last.append(f"stopped after {TIMEOUT} s")
+    if proc.returncode == 0:
+        progress("search index", steps, steps)
+    return proc.returncode, list(last)
 
 
 def bundle_files(bundle_dir: Path) -> dict[str, str]:
@@ -165,6 +204,7 @@ def update_index(
     keep: Callable[[str], bool],
     old_outputs: dict[str, tuple[str, str]],
     new_outputs: dict[str, tuple[str, str]],
+    progress: Progress = no_progress,
 ) -> list[str]:
     """Bring the search bundle under `root` (the site being built) in step with its pages.
 
@@ -187,7 +227,7 @@ def update_index(
             return []
     scratch = Path(tempfile.mkdtemp(dir=root.parent, prefix=f".{root.name}-search-"))
     try:
-        index_site(root, scratch / SEARCH_DIR)
+        index_site(root, scratch / SEARCH_DIR, progress)
         files = bundle_files(scratch / SEARCH_DIR)
         kept_now = set(kept)
         for path in kept_now - set(files):  # a partial carry-over the new bundle drops
