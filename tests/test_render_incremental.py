@@ -3,6 +3,7 @@ exactly the pages it affects (the dependency map from content to pages)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -159,6 +160,41 @@ def test_a_file_missing_from_the_built_site_is_rendered_again(content, tmp_path)
     result = build(content, out)
     assert set(result.written) == {"trials/variant-01/index.html", "drugs/index.html", "trials.json"}
     assert snapshot(out) == cold(content, tmp_path)
+
+
+def same_size_retitle(content, slug, new_title):
+    """Rewrite a trial's title to one of the same length, keeping the file's stamp as it was: what
+    a second quick save looks like on a file system that keeps times to the second."""
+    path = content / "trials" / f"{slug}.yaml"
+    before = path.stat()
+    text = path.read_text("utf-8")
+    old_title = load_record(path, Trial).title
+    assert len(new_title) == len(old_title)
+    path.write_text(text.replace(old_title, new_title, 1), "utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert engine.file_stamp(path) == (before.st_mtime_ns, before.st_size)
+
+
+def test_a_same_size_edit_within_one_clock_tick_is_still_seen(content, tmp_path):
+    out = tmp_path / "site"
+    edit(content, "variant-01", title="Tick tock")
+    build(content, out)
+    same_size_retitle(content, "variant-01", "Tock tick")
+    build(content, out)
+    assert "Tock tick" in (out / "trials" / "variant-01" / "index.html").read_text("utf-8")
+
+
+def test_stamps_old_enough_are_trusted_again(content, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    edit(content, "variant-01", title="Tick tock")
+    build(content, out)
+    assert set(BuildState(engine.state_path(out)).unsettled()) >= {"variant-01"}
+    monkeypatch.setattr(engine, "SETTLE_NS", 0)  # as if the build came seconds later
+    assert build(content, out).written == ()
+    assert BuildState(engine.state_path(out)).unsettled() == {}
+    same_size_retitle(content, "variant-01", "Tock tick")
+    build(content, out)  # a stamp that is trusted is not read again
+    assert "Tick tock" in (out / "trials" / "variant-01" / "index.html").read_text("utf-8")
 
 
 def test_a_live_build_writes_the_large_files_afterwards_and_they_come_out_right(content, tmp_path):

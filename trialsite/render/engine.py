@@ -67,6 +67,7 @@ class Known:
     fingerprint: str
     stamps: dict[str, Stamp]
     outputs: dict[str, tuple[str, str]]  # site path -> (digest of bytes, key of inputs)
+    unsettled: dict[str, str] = field(default_factory=dict)  # see SETTLE_NS
     lists: TrialLists | None = None  # every trial's listing; None until `load_records`
     shared: dict[str, bool] = field(default_factory=dict)  # rendered with the file name in its <title>
     files: dict[str, tuple[str, Stamp]] | None = None  # the trial files as the last build found them
@@ -76,11 +77,11 @@ class Known:
     def load(cls, state: BuildState, fingerprint: str) -> Known:
         """Stamps and outputs only: enough to see that nothing changed. `load_records` reads the
         listings (the bulk of the state) when a build has something to do."""
-        return cls(fingerprint, state.stamps(), state.outputs())
+        return cls(fingerprint, state.stamps(), state.outputs(), state.unsettled())
 
     @classmethod
     def nothing(cls, fingerprint: str) -> Known:
-        return cls(fingerprint, {}, {}, TrialLists())
+        return cls(fingerprint, {}, {}, lists=TrialLists())
 
     def load_records(self, state: BuildState) -> None:
         if self.lists is None:
@@ -140,6 +141,8 @@ class Renderer:
 
     def trial(self, slug: str, path: Path, title_shared: bool) -> tuple[TrialRecord, bytes]:
         stamp = file_stamp(path)
+        # Digested before it is parsed: a write in between makes the next build read it again.
+        unsettled = digest(path.read_bytes()) if time.time_ns() - stamp[0] < SETTLE_NS else None
         trial = load_trial(path)
         view = trial_view(slug, trial)
         row = self.env.get_template(ROW_TEMPLATE).render(trial=view.listing)
@@ -147,7 +150,7 @@ class Renderer:
         html = self.page(trial_page(view, title_shared, self.config, self.urls, self.drug_classes))
         rows = exports.export_rows(slug, trial, self.urls)
         entry = (digest(html), search.trial_page_key(html))
-        return TrialRecord(slug, stamp, title_shared, view.listing, *rows, page_entry=entry), html
+        return TrialRecord(slug, stamp, unsettled, title_shared, view.listing, *rows, page_entry=entry), html
 
 
 def _located(exc: TemplateSyntaxError, template: str) -> BuildError:
@@ -164,6 +167,15 @@ def _template_frame(exc: Exception, env: Environment) -> traceback.FrameSummary 
 def file_stamp(path: Path) -> Stamp:
     stat = path.stat()
     return (stat.st_mtime_ns, stat.st_size)
+
+
+# A trial file is read again when its stamp changes, but a write changes the stamp only if the
+# clock ticked since the last one, and file systems that keep modification times to the second
+# (or two) give two quick saves of the same size the same stamp. So for a file read within
+# SETTLE_NS of its last write the build state also keeps the digest of what was read, and later
+# builds compare contents until the stamp is old enough to trust (the way git treats "racily
+# clean" files): the cache is keyed by what the files hold, and stamps are only its shortcut.
+SETTLE_NS = 2_000_000_000
 
 
 def digest(data: bytes) -> str:
@@ -269,12 +281,13 @@ class SiteBuilder:
     def _build(self, state: BuildState, start: float, touched: list[Path] | None) -> BuildResult:
         known = self.known
         files, candidates = self._scan(touched)
-        changed = sorted(slug for slug in candidates if slug in files and known.stamps.get(slug) != files[slug][1])
+        changed = sorted(slug for slug in candidates if slug in files and self._is_changed(slug, *files[slug]))
         removed_trials = sorted(slug for slug in candidates if slug not in files and slug in known.stamps)
         outputs = known.outputs
         root = str(self.out_dir) + os.sep
         # A preview leaves its large files to a writer that may not have run: plan everything.
         replan = not self.live and any(key == DEFERRED for _, key in outputs.values())
+        self._settle(state, set(candidates) - set(changed), files)
         if outputs and not (changed or removed_trials or replan) and all(os.path.isfile(root + path) for path in outputs):
             known.files, known.checked = files, True
             if self.live:  # ready for the first edit, so that it is as quick as the rest
@@ -295,6 +308,24 @@ class SiteBuilder:
             raise
         known.files, known.checked = files, True
         return BuildResult(self.out_dir, len(files), total, written, removed, time.perf_counter() - start)
+
+    def _is_changed(self, slug: str, path: str, stamp: Stamp) -> bool:
+        if self.known.stamps.get(slug) != stamp:
+            return True
+        read = self.known.unsettled.get(slug)
+        try:
+            return read is not None and digest(Path(path).read_bytes()) != read
+        except OSError:
+            return True  # rendering it names the problem
+
+    def _settle(self, state: BuildState, unchanged: set[str], files: dict[str, tuple[str, Stamp]]) -> None:
+        """Trust the stamps of trials found unchanged whose stamps are now old enough (see SETTLE_NS)."""
+        unsettled = self.known.unsettled
+        now = time.time_ns()
+        settled = sorted(slug for slug in unchanged & unsettled.keys() if slug in files and now - files[slug][1][0] >= SETTLE_NS)
+        state.settle(settled)
+        for slug in settled:
+            del unsettled[slug]
 
     def _renderer_for(self, known: Known) -> Renderer:
         if self._renderer is None or self._renderer[0] != known.fingerprint:
@@ -408,8 +439,13 @@ class SiteBuilder:
         for slug in removed_trials:
             known.stamps.pop(slug)
             known.shared.pop(slug, None)
+            known.unsettled.pop(slug, None)
         for slug, record in records.items():
             known.stamps[slug], known.shared[slug] = record.stamp, record.title_shared
+            if record.unsettled is None:
+                known.unsettled.pop(slug, None)
+            else:
+                known.unsettled[slug] = record.unsettled
         return records, change
 
     def _index(self, output, old_outputs, new_outputs, trial_pages: list[str]) -> list[str]:

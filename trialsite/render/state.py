@@ -1,6 +1,7 @@
 """What the last build made, kept between builds so the next one redoes only what changed.
 
-One SQLite file beside the output: per trial file, the stamp it was read at, its listing and its
+One SQLite file beside the output: per trial file, the stamp it was read at (and, if that stamp
+was too fresh to trust, the digest of what was read: see `engine.SETTLE_NS`), its listing and its
 rows of the open-data exports; per output file, the hash of its bytes and the key of the inputs
 it was made from. Export rows stay on disk and are streamed out, so memory does not grow with
 the catalogue. The file is a cache: deleting it (or `build --clean`) only makes a build slower.
@@ -19,11 +20,12 @@ from .listing import Listing
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS trials (
-    slug TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, title_shared INTEGER,
+    slug TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, unsettled TEXT, title_shared INTEGER,
     listing BLOB, json_row BLOB, csv_row BLOB);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, hash TEXT, key TEXT);
 """
 
+_SCHEMA = 2  # a state file of another layout is dropped: it is only a cache
 Stamp = tuple[int, int]  # (mtime_ns, size): a file whose stamp is unchanged is not read again
 
 
@@ -31,6 +33,7 @@ Stamp = tuple[int, int]  # (mtime_ns, size): a file whose stamp is unchanged is 
 class TrialRecord:
     slug: str
     stamp: Stamp
+    unsettled: str | None  # the digest of what was read, when the stamp was too fresh to trust
     title_shared: bool
     listing: Listing
     json_row: bytes
@@ -43,7 +46,13 @@ class BuildState:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path, isolation_level=None)
-        self.db.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;" + _TABLES)
+        self.db.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+        if self.db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA:
+            self.db.executescript(
+                "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS trials; DROP TABLE IF EXISTS outputs;"
+                f"PRAGMA user_version = {_SCHEMA};"
+            )
+        self.db.executescript(_TABLES)
 
     def close(self) -> None:
         self.db.close()
@@ -61,6 +70,13 @@ class BuildState:
 
     def stamps(self) -> dict[str, Stamp]:
         return {slug: (mtime, size) for slug, mtime, size in self.db.execute("SELECT slug, mtime_ns, size FROM trials")}
+
+    def unsettled(self) -> dict[str, str]:
+        """Trials read too soon after a write to trust their stamps: the digest of what was read."""
+        return dict(self.db.execute("SELECT slug, unsettled FROM trials WHERE unsettled IS NOT NULL"))
+
+    def settle(self, slugs: list[str]) -> None:
+        self.db.executemany("UPDATE trials SET unsettled=NULL WHERE slug=?", [(slug,) for slug in slugs])
 
     def records(self) -> dict[str, tuple[Listing, bool]]:
         rows = self.db.execute("SELECT slug, listing, title_shared FROM trials")
@@ -80,9 +96,9 @@ class BuildState:
 
     def put_trials(self, records: list[TrialRecord]) -> None:
         self.db.executemany(
-            "INSERT OR REPLACE INTO trials VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO trials VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (r.slug, r.stamp[0], r.stamp[1], int(r.title_shared), pickle.dumps(r.listing), r.json_row, r.csv_row)
+                (r.slug, *r.stamp, r.unsettled, int(r.title_shared), pickle.dumps(r.listing), r.json_row, r.csv_row)
                 for r in records
             ],
         )
