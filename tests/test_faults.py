@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import pytest
 from conftest import ROOT
 from trialsite import lock
 from trialsite.cli import main
+from trialsite.errors import OutputError
 from trialsite.content import load_record
 from trialsite.lock import build_lock
 from trialsite.model import Trial
@@ -214,6 +216,28 @@ def test_the_lock_is_reentrant_within_one_process(tmp_path):
     with build_lock(tmp_path / "site"), build_lock(tmp_path / "site"):
         assert lock.is_held(tmp_path / "site")
     assert not lock.is_held(tmp_path / "site")
+
+
+def test_another_thread_waits_for_the_lock_like_another_process(tmp_path, monkeypatch):
+    monkeypatch.setattr(lock, "LOCK_WAIT", 0.3)
+    outcome = []
+
+    def second_writer():
+        try:
+            with build_lock(tmp_path / "site"):
+                outcome.append("got it")
+        except OutputError as exc:
+            outcome.append(str(exc))
+
+    with build_lock(tmp_path / "site"):
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        thread.join(5)
+    assert len(outcome) == 1 and "another build" in outcome[0]
+    thread = threading.Thread(target=second_writer)
+    thread.start()
+    thread.join(5)
+    assert outcome[1] == "got it"
 
 
 def _no_space(*args, **kwargs):

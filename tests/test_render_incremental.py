@@ -277,3 +277,18 @@ def test_a_build_after_a_preview_writes_the_files_the_preview_left_for_later(con
     result = build(content, out)
     assert EXPORTS | {"catalogue.json"} <= set(result.written)
     assert snapshot(out) == cold(content, tmp_path)
+
+
+def test_a_preview_whose_site_a_build_replaced_matches_a_cold_build(content, tmp_path, monkeypatch):
+    """`build --base-url ...` on the folder the preview serves: the preview's next edit must not
+    carry over pages it remembers making but that are no longer there."""
+    monkeypatch.setattr(search.BackgroundIndexer, "request", lambda self, key: None)
+    out = tmp_path / "site"
+    preview = SiteBuilder(content, out, CONFIG, live=True)
+    preview.build()
+    SiteBuilder(content, out, SiteConfig(CONFIG.title, CONFIG.description, "https://elsewhere.example/")).build()
+    edit(content, "variant-03", title="Edited after the build")
+    preview.build(touched=[content / "trials" / "variant-03.yaml"])
+    preview.write_deferred()
+    expected = {p: data for p, data in cold(content, tmp_path).items() if not p.startswith("pagefind/")}
+    assert {p: data for p, data in snapshot(out).items() if not p.startswith("pagefind/")} == expected

@@ -308,3 +308,17 @@ def test_an_indexer_that_hangs_is_stopped(content, tmp_path, monkeypatch):
     monkeypatch.setattr(search, "TIMEOUT", 1)
     with pytest.raises(BuildError, match="stopped after 1 s"):
         build_site(content, tmp_path / "site", CONFIG)
+
+
+def test_the_background_index_does_not_replace_the_index_of_a_build_that_landed_meanwhile(content, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    build_site(content, out, CONFIG)
+
+    def index_while_a_build_lands(site_dir: Path, bundle_dir: Path) -> None:
+        bundle_dir.mkdir(parents=True)
+        (bundle_dir / "pagefind-entry.json").write_text("the preview's index", "utf-8")
+        build_site(content, out, CONFIG, clean=True)  # swaps in a site of its own, index and all
+
+    monkeypatch.setattr(search, "_index_in_another_process", index_while_a_build_lands)
+    BackgroundIndexer(out)._make()
+    assert read(out, "pagefind/pagefind-entry.json") != "the preview's index"

@@ -15,6 +15,7 @@ import pytest
 
 from conftest import FIXTURES, ROOT, serving
 from trialsite import serve
+from trialsite.lock import build_lock
 from trialsite.serve import Preview, Sources, SourceWatcher, error_page, resolve_request
 
 BASE_PATH = "/preview/"
@@ -246,3 +247,23 @@ def test_the_watcher_keeps_watching_after_a_rebuild_fails_unexpectedly(tmp_path,
     finally:
         watcher.stopped.set()
         thread.join(5)
+
+
+def test_the_exports_writer_waits_for_a_build_of_the_same_folder(tmp_path):
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copy(ROOT / "site.toml", tmp_path / "site.toml")
+    out = tmp_path / "site"
+    preview = Preview(Sources(content, tmp_path / "seeds", tmp_path / "site.toml"), out, None, log=lambda line: None)
+    preview.rebuild()
+    trial = content / "trials" / "nct07063888.yaml"
+    replace_in(trial, "  A Prospective Phase II", "  Renamed while a build runs: A Prospective Phase II")
+    preview.rebuild({trial})
+    with build_lock(out):  # as `build` holds it, from this thread
+        preview.write_exports_in_background()
+        time.sleep(0.5)
+        assert "Renamed while a build runs" not in (out / "trials.json").read_text("utf-8")
+    for _ in range(100):
+        if "Renamed while a build runs" in (out / "trials.json").read_text("utf-8"):
+            break
+        time.sleep(0.1)
+    assert "Renamed while a build runs" in (out / "trials.json").read_text("utf-8")

@@ -5,8 +5,9 @@ for `site/`) from before it reads the build state until the new site is in place
 build waits up to `LOCK_WAIT` seconds for the first to finish, then gives up with a message
 naming the directory; it never writes a byte meanwhile. The kernel drops the lock when its
 holder exits, however it exits (even `kill -9`), so a crashed build never leaves a stale lock.
-The lock is re-entrant within one process, so a caller may hold it around a builder that takes
-it too. Whoever takes it first clears what killed builds left beside the output: nobody else can
+The lock is re-entrant within one thread, so a caller may hold it around a builder that takes
+it too; another thread of the same process waits like another process (the preview's background
+writers do). Whoever takes it first clears what killed builds left beside the output: nobody else can
 be writing there.
 
 A build swaps its new site in before it records what it built in the build state, so a build
@@ -21,6 +22,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,7 +32,7 @@ from .errors import OutputError
 
 LOCK_WAIT = 30.0  # seconds a build waits for another one writing the same directory
 _POLL = 0.1
-_held: dict[str, int] = {}  # lock file -> how many times this process holds it
+_held: dict[tuple[int, str], int] = {}  # (thread, lock file) -> how many times that thread holds it
 
 
 def lock_path(out_dir: Path) -> Path:
@@ -38,7 +40,7 @@ def lock_path(out_dir: Path) -> Path:
 
 
 def is_held(out_dir: Path) -> bool:
-    """Whether this process holds the lock on `out_dir`, so nothing else is writing beside it."""
+    """Whether this thread holds the lock on `out_dir`, so nothing else is writing beside it."""
     return _key(lock_path(out_dir)) in _held
 
 
@@ -65,6 +67,16 @@ def build_lock(out_dir: Path, wait: float | None = None, on_wait: Callable[[str]
             del _held[key]
     finally:
         os.close(fd)  # releases the lock
+
+
+def site_identity(out_dir: Path) -> tuple[int, int] | None:
+    """Which site directory is in place: a build's swap puts another one there, writing in place
+    (the preview) does not."""
+    try:
+        stat = os.stat(out_dir)
+    except FileNotFoundError:
+        return None
+    return stat.st_dev, stat.st_ino
 
 
 def swap_marker(out_dir: Path) -> Path:
@@ -97,8 +109,10 @@ def recover_interrupted(out_dir: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _key(path: Path) -> str:
-    return os.path.abspath(path)
+def _key(path: Path) -> tuple[int, str]:
+    # flock excludes open file descriptions, not processes: a thread that opens the lock file for
+    # itself waits for the others.
+    return threading.get_ident(), os.path.abspath(path)
 
 
 def _open(path: Path) -> int:

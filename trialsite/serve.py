@@ -102,7 +102,15 @@ class Preview:
     def write_exports_in_background(self) -> None:
         """The open-data exports are large: written after browsers were told to reload."""
         if self.builder is not None and self.builder.deferred:
-            threading.Thread(target=self.builder.write_deferred, name="exports", daemon=True).start()
+            threading.Thread(target=self._write_exports, args=(self.builder,), name="exports", daemon=True).start()
+
+    def _write_exports(self, builder: SiteBuilder) -> None:
+        # Under the build lock: a `build` of the same folder meanwhile must not get these files.
+        try:
+            with build_lock(self.out_dir, on_wait=lambda message: self.log(f"serve: exports: {message}")):
+                builder.write_deferred()
+        except (TrialsiteError, OSError) as exc:
+            self.log(f"serve: exports left for the next edit: {exc}")
 
     def extract(self) -> None:
         """New and changed seeds, under extract's hand-edit protection."""

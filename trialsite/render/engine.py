@@ -26,6 +26,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSynta
 
 from ..content import DRUGS_FILE, TRIALS_DIR, InvalidContent, load_trial, load_vocabulary
 from ..errors import BuildError, ContentError
+from ..lock import site_identity
 from ..model import DrugVocabulary
 from . import catalogue, exports, feeds, search
 from .config import SiteConfig
@@ -232,6 +233,7 @@ class SiteBuilder:
         self._renderer: tuple[str, Renderer] | None = None  # kept while templates are unchanged
         self.deferred: dict[str, FilePlan] = {}  # live mode: large files out of date, for write_deferred
         self._edits = itertools.count()  # live mode: names each search index asked of the background
+        self._site: tuple[int, int] | None = None  # live mode: the site directory it built into
 
     def build(self, clean: bool = False, touched: Iterable[Path] | None = None) -> BuildResult:
         """`touched`: the files that changed since the last build, when the caller knows (the
@@ -242,6 +244,8 @@ class SiteBuilder:
             check_replaceable(self.out_dir, protected=(self.content_dir, self.templates_dir))
         if not self.content_dir.is_dir():
             raise BuildError(self.content_dir, "content directory not found")
+        if self.live and site_identity(self.out_dir) != self._site:
+            self.known = None  # a `build` replaced the site: what this builder remembers is gone
         state = BuildState(state_path(self.out_dir))
         try:
             fingerprint = self._fingerprint(touched)
@@ -250,7 +254,9 @@ class SiteBuilder:
             if clean or self.known is None or not (self.out_dir / "index.html").is_file():
                 state.reset(fingerprint)
                 self.known = Known.nothing(fingerprint)
-            return self._build(state, start, touched)
+            result = self._build(state, start, touched)
+            self._site = site_identity(self.out_dir)
+            return result
         except BaseException:
             self.known = None  # a failed build may have left the state file and memory apart
             raise
@@ -345,6 +351,9 @@ class SiteBuilder:
             own_connection = {plan.route: plan for plan in export_plans(state, lambda: DEFERRED)}
             for route, plan in sorted(pending.items()):
                 own_connection.get(route, plan).write(self.out_dir)
+        except BaseException:
+            self.deferred = {**pending, **self.deferred}  # still out of date: the next call tries again
+            raise
         finally:
             state.close()
         return sorted(pending)

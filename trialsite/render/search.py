@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..errors import BuildError
+from ..lock import build_lock, site_identity
 
 SEARCH_DIR = "pagefind"  # the bundle's folder in the site
 SEARCH_KEY = "search-index"  # the key the outputs manifest records the bundle's files under
@@ -254,7 +255,8 @@ class BackgroundIndexer:
 
     Requests coalesce: while an index is being made, later requests wait and only the newest
     runs, after the saves have settled for `SETTLE` seconds. Pagefind runs at a lower CPU
-    priority, into a scratch folder, and the new bundle replaces the old one by two renames."""
+    priority, into a scratch folder, and the new bundle replaces the old one by two renames,
+    under the build lock, unless a `build` swapped in a site of its own meanwhile."""
 
     SETTLE = 1.0
     _all: dict[Path, BackgroundIndexer] = {}
@@ -315,13 +317,17 @@ class BackgroundIndexer:
                 self._changed.notify_all()
 
     def _make(self) -> None:
+        site = site_identity(self.root)
         scratch = Path(tempfile.mkdtemp(dir=self.root.parent, prefix=f".{self.root.name}-search-"))
         try:
             _index_in_another_process(self.root, scratch / SEARCH_DIR)
-            current, old = self.root / SEARCH_DIR, scratch / "old"
-            if current.exists():
-                os.replace(current, old)
-            os.replace(scratch / SEARCH_DIR, current)
+            with build_lock(self.root):
+                if site_identity(self.root) != site:
+                    return  # a `build` put its own site, with its own index, in place meanwhile
+                current, old = self.root / SEARCH_DIR, scratch / "old"
+                if current.exists():
+                    os.replace(current, old)
+                os.replace(scratch / SEARCH_DIR, current)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
 
