@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 
 import pytest
 
 from trialsite.errors import BuildError
 from trialsite.model import PHASES, StatedDate, Trial, blank
 from trialsite.render.config import SiteConfig, normalize_base_url
+from trialsite.render.engine import TerminalProgress
 from trialsite.render.jsonld import script_json
 from trialsite.render.markdown import html_to_plain_text, shorten, to_html
 from trialsite.render.listing import age_range, listing_of
@@ -182,3 +185,35 @@ def test_json_for_a_script_element_escapes_angle_brackets_and_ampersands():
     text = script_json({"name": "</script><!-- & -->"})
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text) == {"name": "</script><!-- & -->"}
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_counts_overwrite_one_terminal_line_and_end_it(monkeypatch):
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    progress = TerminalProgress()
+    for done in range(1, 1001):
+        progress("trials", done, 1000)
+    progress.close()
+    lines = sys.stderr.getvalue().split("\n")
+    assert lines[-1] == "" and len(lines) == 2
+    assert lines[0].split("\r\x1b[K") == ["", *(f"  trials: {n}/1000" for n in range(200, 1001, 200))]
+
+
+def test_a_build_that_fails_mid_count_ends_its_progress_line(monkeypatch):
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    progress = TerminalProgress()
+    progress("search index (reading pages)", 1, 4)
+    progress.close()
+    assert sys.stderr.getvalue() == "\r\x1b[K  search index (reading pages): 1/4\n"
+
+
+def test_progress_says_nothing_when_output_is_not_a_terminal(monkeypatch):
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    progress = TerminalProgress()
+    progress("trials", 200, 1000)
+    progress.close()
+    assert sys.stderr.getvalue() == ""

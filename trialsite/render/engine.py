@@ -662,16 +662,29 @@ def site_size(out_dir: Path | str) -> int:
     return total
 
 
-def report_progress(stage: str, done: int, total: int) -> None:
+class TerminalProgress:
     """Counts on one terminal line, which each count overwrites; nothing when output is not a
-    terminal."""
-    if sys.stderr.isatty() and (done == total or done % 200 == 0 or total < 200):
-        end = "\n" if done == total else ""
-        print(f"\r\x1b[K  {stage}: {done}/{total}", end=end, file=sys.stderr, flush=True)
+    terminal. `close` ends a line a failure left open, so an error starts on a line of its own."""
+
+    def __init__(self) -> None:
+        self.line_open = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if sys.stderr.isatty() and (done == total or done % 200 == 0 or total < 200):
+            self.line_open = done != total
+            print(f"\r\x1b[K  {stage}: {done}/{total}", end="" if self.line_open else "\n", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.line_open:
+            print(file=sys.stderr, flush=True)
+            self.line_open = False
 
 
 def build_site(
     content_dir: Path, out_dir: Path, config: SiteConfig, templates_dir: Path = TEMPLATES_DIR, clean: bool = False
 ) -> BuildResult:
-    builder = SiteBuilder(content_dir, out_dir, config, templates_dir, progress=report_progress)
-    return builder.build(clean=clean)
+    progress = TerminalProgress()
+    try:
+        return SiteBuilder(content_dir, out_dir, config, templates_dir, progress=progress).build(clean=clean)
+    finally:
+        progress.close()

@@ -157,7 +157,8 @@ def _run_pagefind(command: list[str], progress: Progress) -> tuple[int, list[str
     steps = len(PAGEFIND_STEPS) + 1
     try:
         for line in map(str.strip, proc.stdout):  # type: ignore[arg-type]
-            last.extend([line] if line else [])
+            if line:
+                last.append(line)
             if line in PAGEFIND_STEPS:
                 progress(f"search index ({PAGEFIND_STEPS[line]})", list(PAGEFIND_STEPS).index(line) + 1, steps)
         proc.wait()
