@@ -33,7 +33,7 @@ from .config import SiteConfig
 from .lists import Change, TrialLists
 from .output import LiveOutput, StagedOutput, check_replaceable, write_file
 from .pages import Page, PagePlan, index_plans, indexable_routes, list_pages, plan_key, trial_page
-from .state import BuildState, Stamp, TrialRecord
+from .state import BuildState, ExportRows, Stamp, TrialRecord
 from .taxonomy import NOT_STATED, TAXONOMIES
 from .trialview import trial_view
 from .urls import Urls, output_path, term_route, trial_route
@@ -44,6 +44,7 @@ STATIC_DIR = "static"
 ROW_TEMPLATE = "partials/trial_row.html"
 # Below this many jobs, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 64
+STATE_BATCH = 500  # trial records written to the build state at a time
 # GitHub Pages refuses a published site over 1 GB; warn while there is still room.
 PAGES_LIMIT = 1024**3
 PAGES_WARNING = int(PAGES_LIMIT * 0.8)
@@ -140,7 +141,7 @@ class Renderer:
             message = f"{type(exc).__name__}: {exc} (rendering {page.template})"
             raise BuildError(frame.filename, message, frame.lineno) from exc
 
-    def trial(self, slug: str, path: Path, title_shared: bool) -> tuple[TrialRecord, bytes]:
+    def trial(self, slug: str, path: Path, title_shared: bool) -> tuple[TrialRecord, ExportRows, bytes]:
         stamp = file_stamp(path)
         # Digested before it is parsed: a write in between makes the next build read it again.
         unsettled = digest(path.read_bytes()) if time.time_ns() - stamp[0] < SETTLE_NS else None
@@ -151,7 +152,7 @@ class Renderer:
         html = self.page(trial_page(view, title_shared, self.config, self.urls, self.drug_classes))
         rows = exports.export_rows(slug, trial, self.urls)
         entry = (digest(html), search.trial_page_key(html))
-        return TrialRecord(slug, stamp, unsettled, title_shared, view.listing, *rows, page_entry=entry), html
+        return TrialRecord(slug, stamp, unsettled, title_shared, view.listing, entry), rows, html
 
 
 def _located(exc: TemplateSyntaxError, template: str) -> BuildError:
@@ -189,16 +190,16 @@ _ROOT: Path | None = None
 _PLANS: list[PagePlan] = []
 
 
-def _render_trial_job(job: tuple[str, str, bool]) -> tuple[str, TrialRecord | None, list[ContentError]]:
+def _render_trial_job(job: tuple[str, str, bool]) -> tuple[str, tuple[TrialRecord, ExportRows] | None, list[ContentError]]:
     slug, path, title_shared = job
     try:
-        record, html = _RENDERER.trial(slug, Path(path), title_shared)
+        record, rows, html = _RENDERER.trial(slug, Path(path), title_shared)
     except InvalidContent as exc:
         return slug, None, exc.problems
     except OSError as exc:
         return slug, None, [ContentError(path, f"cannot read: {exc.strerror}")]
     write_file(_ROOT, output_path(record.listing.route), html)
-    return slug, record, []
+    return slug, (record, rows), []
 
 
 def _render_plan_job(index: int) -> tuple[str, str]:
@@ -408,7 +409,7 @@ class SiteBuilder:
         known = self.known
         old_outputs = known.outputs
         full = replan or not old_outputs  # every page is planned
-        records, change = self._update_trials(files, changed, removed_trials, full)
+        records, change = self._update_trials(state, files, changed, removed_trials, full)
         new_outputs = {output_path(r.listing.route): r.page_entry for r in records.values()}
         stamps = known.stamps
 
@@ -418,13 +419,12 @@ class SiteBuilder:
         plans = self._site_plans(renderer, state, exports_key, None if full else change)
         lost = self._carry(output, old_outputs, new_outputs, plans, None if full else change, removed_trials)
         if lost:  # the site on disk lost files the state promised: make those again
-            more = self._render_trials([(slug, files[slug][0], known.shared[slug]) for slug in lost.trials])
+            more = self._render_trials(state, [(slug, files[slug][0], known.shared[slug]) for slug in lost.trials])
             records.update(more)
             new_outputs.update({output_path(r.listing.route): r.page_entry for r in more.values()})
             if lost.pages:
                 plans = self._site_plans(renderer, state, exports_key, None)
         state.drop_trials(removed_trials)
-        state.put_trials(list(records.values()))
         trial_pages = [output_path(record.listing.route) for record in records.values()]
         written = trial_pages + self._render_plans(output, plans, old_outputs, new_outputs)
         trial_pages += [output_path(trial_route(slug)) for slug in removed_trials]
@@ -437,14 +437,14 @@ class SiteBuilder:
         return tuple(sorted(written)), tuple(removed), len(new_outputs)
 
     def _update_trials(
-        self, files: dict[str, tuple[str, Stamp]], changed: list[str], removed_trials: list[str], full: bool
+        self, state: BuildState, files: dict[str, tuple[str, Stamp]], changed: list[str], removed_trials: list[str], full: bool
     ) -> tuple[dict[str, TrialRecord], Change]:
         """Render the changed trials' pages and put their listings in the lists; what changed."""
         known = self.known
-        records = self._render_trials([(slug, files[slug][0], known.shared.get(slug, False)) for slug in changed])
+        records = self._render_trials(state, [(slug, files[slug][0], known.shared.get(slug, False)) for slug in changed])
         change = known.lists.update({**dict.fromkeys(removed_trials), **{s: r.listing for s, r in records.items()}})
         titled = known.lists.by_slug if full else {s for t in change.titles for s in known.lists.slugs_titled(t)}
-        records.update(self._fix_shared_titles(titled, records, files))
+        records.update(self._fix_shared_titles(state, titled, records, files))
         for slug in removed_trials:
             known.stamps.pop(slug)
             known.shared.pop(slug, None)
@@ -467,18 +467,26 @@ class SiteBuilder:
             search.BackgroundIndexer.of(output.root).request(f"{search.SEARCH_KEY}:{next(self._edits)}")
         return []
 
-    def _render_trials(self, jobs: list[tuple[str, str, bool]]) -> dict[str, TrialRecord]:
+    def _render_trials(self, state: BuildState, jobs: list[tuple[str, str, bool]]) -> dict[str, TrialRecord]:
+        """Render trial pages; their records go into the build state as they come (the export
+        rows, most of a record's bytes, are not held for the whole catalogue)."""
         records: dict[str, TrialRecord] = {}
         problems: list[ContentError] = []
-        for slug, record, job_problems in self._map(_render_trial_job, jobs, "trials"):
+        batch: list[tuple[TrialRecord, ExportRows]] = []
+        for slug, rendered, job_problems in self._map(_render_trial_job, jobs, "trials"):
             problems += job_problems
-            if record is not None:
-                records[slug] = record
+            if rendered is not None:
+                records[slug] = rendered[0]
+                batch.append(rendered)
+            if len(batch) == STATE_BATCH:
+                state.put_trials(batch)
+                batch = []
+        state.put_trials(batch)
         if problems:
             raise InvalidContent(sorted(problems, key=lambda p: (p.path, p.line or 0)))
         return records
 
-    def _fix_shared_titles(self, slugs: Iterable[str], records: dict[str, TrialRecord], files) -> dict[str, TrialRecord]:
+    def _fix_shared_titles(self, state: BuildState, slugs: Iterable[str], records: dict[str, TrialRecord], files) -> dict[str, TrialRecord]:
         """A trial's page title names its file when another trial has the same title; that can
         change when any trial's title changes, so those few pages are rendered again."""
         lists, shared = self.known.lists, self.known.shared
@@ -487,7 +495,7 @@ class SiteBuilder:
             rendered_with = records[slug].title_shared if slug in records else shared[slug]
             if lists.title_shared(slug) != rendered_with:
                 wrong.append((slug, files[slug][0], lists.title_shared(slug)))
-        return self._render_trials(wrong)
+        return self._render_trials(state, wrong)
 
     def _carry(self, output, old_outputs, new_outputs, plans, change: Change | None, removed_trials) -> Lost:
         """Carry over from the current site every file this build neither renders nor plans:

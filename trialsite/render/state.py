@@ -36,9 +36,10 @@ class TrialRecord:
     unsettled: str | None  # the digest of what was read, when the stamp was too fresh to trust
     title_shared: bool
     listing: Listing
-    json_row: bytes
-    csv_row: bytes
     page_entry: tuple[str, str] = ("", "")  # its page's outputs-manifest entry (kept there, not here)
+
+
+ExportRows = tuple[bytes, bytes]  # a trial's line of trials.json and of trials.csv
 
 
 class BuildState:
@@ -94,12 +95,12 @@ class BuildState:
         self.db.execute("BEGIN")
         return _Transaction(self.db)
 
-    def put_trials(self, records: list[TrialRecord]) -> None:
+    def put_trials(self, records: list[tuple[TrialRecord, ExportRows]]) -> None:
         self.db.executemany(
             "INSERT OR REPLACE INTO trials VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (r.slug, *r.stamp, r.unsettled, int(r.title_shared), pickle.dumps(r.listing), r.json_row, r.csv_row)
-                for r in records
+                (r.slug, *r.stamp, r.unsettled, int(r.title_shared), pickle.dumps(r.listing), *rows)
+                for r, rows in records
             ],
         )
 
