@@ -32,7 +32,6 @@ from .lock import build_lock
 from .model import DrugVocabulary, Trial
 from .render import CONFIG_FILE, BuildResult, build_site, load_config
 from .render.engine import PAGES_LIMIT, PAGES_WARNING, site_size, state_path
-from .sync import Regenerate, sync
 
 SCHEMAS = {"trial": Trial, "drugs": DrugVocabulary}
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_OUTPUT, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 70, 130
@@ -135,6 +134,8 @@ def _run_default(args: argparse.Namespace, root: Path) -> int:
 
 
 def _run_extract(args: argparse.Namespace, root: Path) -> int:
+    from .sync import Regenerate, sync  # the extractors: `build` and `check` never load them
+
     report = sync(args.seeds, args.content, Regenerate.ALL if args.force else Regenerate.NEW_SEEDS)
     for line in report.lines:
         print(line, file=sys.stderr if line.startswith("error:") else sys.stdout)

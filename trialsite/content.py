@@ -15,7 +15,6 @@ from typing import Any
 import pydantic
 
 from .errors import ContentError
-from .extract.prose import phase_from_badge, phases_in
 from .model import PHASES, SEXES, STATUSES, DrugVocabulary, Trial
 from .yamlio import Loaded, load, parse
 
@@ -224,6 +223,8 @@ def _suggest_value(field_name: Any, value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     if field_name == "phase":
+        from .extract.prose import phase_from_badge, phases_in  # only for a mistake: loading the extractors costs a build ~50 ms
+
         phases = phases_in(value)
         return phase_from_badge(value) or (phases[0] if len(phases) == 1 else None)
     vocabulary = {"status": STATUSES, "sex": SEXES}.get(field_name)

@@ -79,7 +79,8 @@ class Known:
     def load(cls, state: BuildState, fingerprint: str) -> Known:
         """Stamps and outputs only: enough to see that nothing changed. `load_records` reads the
         listings (the bulk of the state) when a build has something to do."""
-        return cls(fingerprint, state.stamps(), state.outputs(), state.unsettled())
+        stamps, unsettled = state.stamps()
+        return cls(fingerprint, stamps, state.outputs(), unsettled)
 
     @classmethod
     def nothing(cls, fingerprint: str) -> Known:

@@ -11,10 +11,10 @@ links.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
-from markdown_it import MarkdownIt as ReferenceMarkdownIt
 from markdown_it_pyrs import MarkdownIt
 from markupsafe import Markup
 
@@ -26,9 +26,6 @@ PLUGINS = [
 HEADING_SHIFT = 2
 
 _md = MarkdownIt("zero").enable_many(PLUGINS)
-# markdown-it-py, the same renderer in Python: used when the port panics (it does on some
-# malformed links with multi-byte characters), so no content can stop a build.
-_reference = ReferenceMarkdownIt("commonmark", {"html": False}).disable("image")
 # Raw HTML is off, so every tag in the output is one the renderer made.
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
 _TAG = re.compile(r"<[^>]*>")
@@ -43,7 +40,17 @@ def render(text: str) -> str:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # pyo3's PanicException derives from BaseException
-        return _reference.render(text)
+        return _reference().render(text)
+
+
+@functools.cache
+def _reference():
+    """markdown-it-py, the same renderer in Python, for where the port panics (it does on some
+    malformed links with multi-byte characters), so no content can stop a build. Loaded only
+    then: importing it costs every run ~45 ms."""
+    from markdown_it import MarkdownIt as ReferenceMarkdownIt
+
+    return ReferenceMarkdownIt("commonmark", {"html": False}).disable("image")
 
 
 def to_html(text: str) -> Markup:

@@ -69,12 +69,15 @@ class BuildState:
             self.db.execute("DELETE FROM outputs")
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
 
-    def stamps(self) -> dict[str, Stamp]:
-        return {slug: (mtime, size) for slug, mtime, size in self.db.execute("SELECT slug, mtime_ns, size FROM trials")}
-
-    def unsettled(self) -> dict[str, str]:
-        """Trials read too soon after a write to trust their stamps: the digest of what was read."""
-        return dict(self.db.execute("SELECT slug, unsettled FROM trials WHERE unsettled IS NOT NULL"))
+    def stamps(self) -> tuple[dict[str, Stamp], dict[str, str]]:
+        """Every trial's stamp, and the digest of what was read of those whose stamps were too
+        fresh to trust, in one pass over the table."""
+        stamps, unsettled = {}, {}
+        for slug, mtime, size, read in self.db.execute("SELECT slug, mtime_ns, size, unsettled FROM trials"):
+            stamps[slug] = (mtime, size)
+            if read is not None:
+                unsettled[slug] = read
+        return stamps, unsettled
 
     def settle(self, slugs: list[str]) -> None:
         self.db.executemany("UPDATE trials SET unsettled=NULL WHERE slug=?", [(slug,) for slug in slugs])
