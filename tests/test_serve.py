@@ -15,6 +15,7 @@ import pytest
 
 from conftest import FIXTURES, ROOT, serving
 from trialsite import serve
+from trialsite.render import engine
 from trialsite.lock import build_lock
 from trialsite.serve import Preview, Sources, SourceWatcher, error_page, resolve_request
 
@@ -249,7 +250,8 @@ def test_the_watcher_keeps_watching_after_a_rebuild_fails_unexpectedly(tmp_path,
         thread.join(5)
 
 
-def test_the_exports_writer_waits_for_a_build_of_the_same_folder(tmp_path):
+def edited_preview(tmp_path: Path) -> tuple[Preview, Path]:
+    """A preview whose last rebuild left the exports to write."""
     content = shutil.copytree(ROOT / "content", tmp_path / "content")
     shutil.copy(ROOT / "site.toml", tmp_path / "site.toml")
     out = tmp_path / "site"
@@ -258,6 +260,12 @@ def test_the_exports_writer_waits_for_a_build_of_the_same_folder(tmp_path):
     trial = content / "trials" / "nct07063888.yaml"
     replace_in(trial, "  A Prospective Phase II", "  Renamed while a build runs: A Prospective Phase II")
     preview.rebuild({trial})
+    assert preview.builder.deferred
+    return preview, out
+
+
+def test_the_exports_writer_waits_for_a_build_of_the_same_folder(tmp_path):
+    preview, out = edited_preview(tmp_path)
     with build_lock(out):  # as `build` holds it, from this thread
         preview.write_exports_in_background()
         time.sleep(0.5)
@@ -266,4 +274,27 @@ def test_the_exports_writer_waits_for_a_build_of_the_same_folder(tmp_path):
         if "Renamed while a build runs" in (out / "trials.json").read_text("utf-8"):
             break
         time.sleep(0.1)
+    assert "Renamed while a build runs" in (out / "trials.json").read_text("utf-8")
+
+
+def test_writing_the_exports_does_not_hold_up_the_next_rebuild(tmp_path, monkeypatch):
+    preview, out = edited_preview(tmp_path)
+    writing, finish = threading.Event(), threading.Event()
+    write = engine.FilePlan.write
+
+    def slow_write(plan, root):
+        writing.set()
+        finish.wait(10)
+        return write(plan, root)
+
+    monkeypatch.setattr(engine.FilePlan, "write", slow_write)
+    writer = threading.Thread(target=preview._write_exports, args=(preview.builder,))
+    writer.start()
+    try:
+        assert writing.wait(10)
+        with build_lock(out, wait=0.5):  # as the next edit's rebuild takes it
+            pass
+    finally:
+        finish.set()
+        writer.join(10)
     assert "Renamed while a build runs" in (out / "trials.json").read_text("utf-8")

@@ -13,7 +13,9 @@ from __future__ import annotations
 import html
 import mimetypes
 import os
+import shutil
 import sys
+import tempfile
 import threading
 import traceback
 from dataclasses import dataclass, field
@@ -29,9 +31,9 @@ from tornado.ioloop import IOLoop
 
 from .content import InvalidContent
 from .errors import TrialsiteError, describe_os_error
-from .lock import build_lock
+from .lock import build_lock, site_identity
 from .render import SiteBuilder, SiteConfig, load_config
-from .render.engine import TEMPLATES_DIR, file_stamp
+from .render.engine import TEMPLATES_DIR, FilePlan, file_stamp
 from .render.urls import Urls
 from .sync import Regenerate, sync
 
@@ -105,12 +107,24 @@ class Preview:
             threading.Thread(target=self._write_exports, args=(self.builder,), name="exports", daemon=True).start()
 
     def _write_exports(self, builder: SiteBuilder) -> None:
-        # Under the build lock: a `build` of the same folder meanwhile must not get these files.
+        """Written beside the site, then moved in under the build lock, and only into the site
+        they were made for: a `build` of the same folder meanwhile neither gets these files after
+        its swap nor holds up the next edit's rebuild while they are written (seconds, at 50,000
+        trials)."""
+        site = site_identity(self.out_dir)
+        scratch = Path(tempfile.mkdtemp(dir=self.out_dir.parent, prefix=f".{self.out_dir.name}-exports-"))
+        written: dict[str, FilePlan] = {}
         try:
+            written = builder.write_deferred(scratch)
             with build_lock(self.out_dir, on_wait=lambda message: self.log(f"serve: exports: {message}")):
-                builder.write_deferred()
+                if site_identity(self.out_dir) == site:
+                    for route in written:
+                        os.replace(scratch / route, self.out_dir / route)
         except (TrialsiteError, OSError) as exc:
+            builder.defer(written)
             self.log(f"serve: exports left for the next edit: {exc}")
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
 
     def extract(self) -> None:
         """New and changed seeds, under extract's hand-edit protection."""

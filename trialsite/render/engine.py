@@ -341,24 +341,27 @@ class SiteBuilder:
             self._renderer = (known.fingerprint, Renderer(self.templates_dir, self.config, drug_classes))
         return self._renderer[1]
 
-    def write_deferred(self) -> list[str]:
-        """Write the large files a live build left out of date. This runs on another thread than
-        the build, so the exports read the build state through a connection of their own. Each
-        file is replaced whole."""
+    def write_deferred(self, root: Path | None = None) -> dict[str, FilePlan]:
+        """Write the large files a live build left out of date, into the site or under `root`
+        at the same paths; the plans written. This runs on another thread than the build, so
+        the exports read the build state through a connection of their own. Each file is
+        replaced whole."""
         pending, self.deferred = self.deferred, {}
-        if not pending:
-            return []
         state = BuildState(state_path(self.out_dir))
         try:
             own_connection = {plan.route: plan for plan in export_plans(state, lambda: DEFERRED)}
             for route, plan in sorted(pending.items()):
-                own_connection.get(route, plan).write(self.out_dir)
+                own_connection.get(route, plan).write(root or self.out_dir)
         except BaseException:
-            self.deferred = {**pending, **self.deferred}  # still out of date: the next call tries again
+            self.defer(pending)
             raise
         finally:
             state.close()
-        return sorted(pending)
+        return pending
+
+    def defer(self, plans: dict[str, FilePlan]) -> None:
+        """Still out of date: the next `write_deferred` writes them (newer plans win)."""
+        self.deferred = {**plans, **self.deferred}
 
     def _scan(self, touched: list[Path] | None) -> tuple[dict[str, tuple[str, Stamp]], Iterable[str]]:
         """Every trial file with its stamp, and the trials that may have changed: from the last
