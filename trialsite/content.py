@@ -223,7 +223,8 @@ def _suggest_value(field_name: Any, value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     if field_name == "phase":
-        from .extract.prose import phase_from_badge, phases_in  # only for a mistake: loading the extractors costs a build ~50 ms
+        # Imported only for a mistake: loading the extractors would cost every build ~50 ms.
+        from .extract.prose import phase_from_badge, phases_in
 
         phases = phases_in(value)
         return phase_from_badge(value) or (phases[0] if len(phases) == 1 else None)

@@ -79,6 +79,16 @@ def site_identity(out_dir: Path) -> tuple[int, int] | None:
     return stat.st_dev, stat.st_ino
 
 
+@contextmanager
+def site_kept(out_dir: Path, site: tuple[int, int] | None, on_wait: Callable[[str], None] | None = None) -> Iterator[bool]:
+    """Hold the build lock on `out_dir`; whether the site in place is still `site` (what
+    `site_identity` said when a background writer started). A writer that worked beside the
+    site without the lock moves its files in only then: a `build` may have swapped in a site
+    of its own meanwhile."""
+    with build_lock(out_dir, on_wait=on_wait):
+        yield site_identity(out_dir) == site
+
+
 def swap_marker(out_dir: Path) -> Path:
     return out_dir.parent / f".{out_dir.name}.swap-pending"
 

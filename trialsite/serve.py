@@ -31,7 +31,7 @@ from tornado.ioloop import IOLoop
 
 from .content import InvalidContent
 from .errors import TrialsiteError, describe_os_error
-from .lock import build_lock, site_identity
+from .lock import build_lock, site_identity, site_kept
 from .render import SiteBuilder, SiteConfig, load_config
 from .render.engine import TEMPLATES_DIR, FilePlan, file_stamp
 from .render.urls import Urls
@@ -116,9 +116,8 @@ class Preview:
         written: dict[str, FilePlan] = {}
         try:
             written = builder.write_deferred(scratch)
-            with build_lock(self.out_dir, on_wait=lambda message: self.log(f"serve: exports: {message}")):
-                if site_identity(self.out_dir) == site:
-                    for route in written:
+            with site_kept(self.out_dir, site, on_wait=lambda message: self.log(f"serve: exports: {message}")) as kept:
+                for route in written if kept else ():
                         os.replace(scratch / route, self.out_dir / route)
         except (TrialsiteError, OSError) as exc:
             builder.defer(written)

@@ -295,7 +295,7 @@ class SiteBuilder:
         root = str(self.out_dir) + os.sep
         # A preview leaves its large files to a writer that may not have run: plan everything.
         replan = not self.live and any(key == DEFERRED for _, key in outputs.values())
-        self._settle(state, set(candidates) - set(changed), files)
+        self._settle(state, candidates, set(changed), files)
         if outputs and not (changed or removed_trials or replan) and all(os.path.isfile(root + path) for path in outputs):
             known.files, known.checked = files, True
             if self.live:  # ready for the first edit, so that it is as quick as the rest
@@ -326,11 +326,15 @@ class SiteBuilder:
         except OSError:
             return True  # rendering it names the problem
 
-    def _settle(self, state: BuildState, unchanged: set[str], files: dict[str, tuple[str, Stamp]]) -> None:
-        """Trust the stamps of trials found unchanged whose stamps are now old enough (see SETTLE_NS)."""
+    def _settle(self, state: BuildState, candidates: set[str], changed: set[str], files: dict[str, tuple[str, Stamp]]) -> None:
+        """Trust the stamps of trials looked at and found unchanged whose stamps are now old
+        enough (see SETTLE_NS). Goes over the few unsettled trials, not the catalogue."""
         unsettled = self.known.unsettled
         now = time.time_ns()
-        settled = sorted(slug for slug in unchanged & unsettled.keys() if slug in files and now - files[slug][1][0] >= SETTLE_NS)
+        settled = sorted(
+            slug for slug in unsettled
+            if slug in candidates and slug not in changed and slug in files and now - files[slug][1][0] >= SETTLE_NS
+        )
         state.settle(settled)
         for slug in settled:
             del unsettled[slug]
@@ -363,7 +367,7 @@ class SiteBuilder:
         """Still out of date: the next `write_deferred` writes them (newer plans win)."""
         self.deferred = {**plans, **self.deferred}
 
-    def _scan(self, touched: list[Path] | None) -> tuple[dict[str, tuple[str, Stamp]], Iterable[str]]:
+    def _scan(self, touched: list[Path] | None) -> tuple[dict[str, tuple[str, Stamp]], set[str]]:
         """Every trial file with its stamp, and the trials that may have changed: from the last
         build's list and `touched` when each touched file is a trial file, by reading the folder
         otherwise."""

@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..errors import BuildError
-from ..lock import build_lock, site_identity
+from ..lock import site_identity, site_kept
 
 SEARCH_DIR = "pagefind"  # the bundle's folder in the site
 SEARCH_KEY = "search-index"  # the key the outputs manifest records the bundle's files under
@@ -322,8 +322,8 @@ class BackgroundIndexer:
         scratch = Path(tempfile.mkdtemp(dir=self.root.parent, prefix=f".{self.root.name}-search-"))
         try:
             _index_in_another_process(self.root, scratch / SEARCH_DIR)
-            with build_lock(self.root):
-                if site_identity(self.root) != site:
+            with site_kept(self.root, site) as kept:
+                if not kept:
                     return  # a `build` put its own site, with its own index, in place meanwhile
                 current, old = self.root / SEARCH_DIR, scratch / "old"
                 if current.exists():
