@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from trialsite.content import load_vocabulary
 from trialsite.extract import extract
 from trialsite.extract.drugs import DrugIndex
 from trialsite.model import Trial
+from trialsite.render.search import BackgroundIndexer
 from trialsite.seeds import read_seed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +89,7 @@ def free_port() -> int:
 @contextmanager
 def serving(project: Path, base_path: str, timeout: float = 60):
     """`python build.py serve` on a scratch project, on a free loopback port, until the block
-    ends; yields the port once the home page answers."""
+    ends; yields the port and the process once the home page answers."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), "--base-url", base_path,
@@ -104,7 +107,40 @@ def serving(project: Path, base_path: str, timeout: float = 60):
         process.kill()
         pytest.fail(f"serve did not start:\n{process.communicate()[0]}")
     try:
-        yield port
+        yield port, process
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def no_background_index_outlives_its_test():
+    """A preview's search index runs on a thread of its own: one a test started must not run
+    into the next test (and pick up its settings)."""
+    yield
+    BackgroundIndexer.stop_all()
+
+
+def fake_indexer(folder: Path, script: str) -> str:
+    """A stand-in for the Pagefind binary (PAGEFIND_BINARY_PATH) that runs `script`."""
+    path = folder / "pagefind"
+    path.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    path.chmod(0o755)
+    return str(path)
+
+
+def running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"  # a zombie has ended
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True

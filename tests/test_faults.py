@@ -49,7 +49,8 @@ def is_whole_build_of(files: dict[str, bytes], reference: dict[str, bytes]) -> b
 
 
 def leftovers(root: Path, name: str = "site") -> list[str]:
-    return sorted(p.name for p in root.iterdir() if p.name.startswith((f".{name}-new-", f".{name}-old-")))
+    """Staged and old sites, and scratch folders, beside the output."""
+    return sorted(p.name for p in root.iterdir() if p.name.startswith((f".{name}-new-", f".{name}-old-", ".trialsite-")))
 
 
 def build_command(content: Path, out: Path) -> list[str]:
@@ -156,6 +157,19 @@ def test_leftovers_of_killed_builds_are_cleared_and_a_missing_site_put_back(two_
     assert result.returncode == 0, result.stderr
     assert is_whole_build_of(tree(out), sites["a"])
     assert leftovers(tmp_path) == []
+
+
+def test_the_next_build_clears_scratch_folders_whose_process_is_gone(two_catalogues, tmp_path):
+    root, contents, sites = two_catalogues
+    out = tmp_path / "site"
+    ended = subprocess.Popen(["true"])  # its process id no longer runs
+    ended.wait()
+    (tmp_path / f".trialsite-exports-{ended.pid}-killed1").mkdir()
+    (tmp_path / f".trialsite-exports-{ended.pid}-killed1" / "trials.json").write_text("half", "utf-8")
+    running = tmp_path / f".trialsite-search-{os.getpid()}-running"
+    running.mkdir()
+    assert run_build(contents["a"], out).returncode == 0
+    assert leftovers(tmp_path) == [running.name]
 
 
 def test_a_second_build_waits_for_the_first_and_both_finish(two_catalogues, tmp_path):

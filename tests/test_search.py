@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import fake_indexer, running, wait_for
 from trialsite.content import load_record
 from trialsite.errors import BuildError
 from trialsite.model import Trial
@@ -273,13 +274,6 @@ def test_the_preview_server_remakes_the_index_in_the_background(content, tmp_pat
 # Running the indexer
 
 
-def fake_indexer(tmp_path: Path, script: str) -> str:
-    path = tmp_path / "pagefind"
-    path.write_text("#!/bin/sh\n" + script, encoding="utf-8")
-    path.chmod(0o755)
-    return str(path)
-
-
 def test_a_build_shows_the_indexers_steps_as_it_goes(content, tmp_path):
     seen: list[tuple[str, int, int]] = []
     SiteBuilder(content, tmp_path / "site", CONFIG, progress=lambda *count: seen.append(count)).build()
@@ -314,7 +308,7 @@ def test_the_background_index_does_not_replace_the_index_of_a_build_that_landed_
     out = tmp_path / "site"
     build_site(content, out, CONFIG)
 
-    def index_while_a_build_lands(site_dir: Path, bundle_dir: Path) -> None:
+    def index_while_a_build_lands(site_dir: Path, bundle_dir: Path, started) -> None:
         bundle_dir.mkdir(parents=True)
         (bundle_dir / "pagefind-entry.json").write_text("the preview's index", "utf-8")
         build_site(content, out, CONFIG, clean=True)  # swaps in a site of its own, index and all
@@ -322,3 +316,20 @@ def test_the_background_index_does_not_replace_the_index_of_a_build_that_landed_
     monkeypatch.setattr(search, "_index_in_another_process", index_while_a_build_lands)
     BackgroundIndexer(out)._make()
     assert read(out, "pagefind/pagefind-entry.json") != "the preview's index"
+
+
+def test_stopping_the_background_index_ends_pagefind_and_leaves_nothing_beside_the_site(content, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    build_site(content, out, CONFIG)
+    before = bundle(out)
+    pid_file = tmp_path / "pagefind.pid"
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", fake_indexer(tmp_path, f"echo $$ > {pid_file}; exec sleep 60"))
+    indexer = BackgroundIndexer(out)
+    indexer.request("after an edit")
+    assert wait_for(lambda: pid_file.exists() and pid_file.read_text().strip())
+    pagefind = int(pid_file.read_text())
+    indexer.stop()
+    assert wait_for(lambda: not running(pagefind), timeout=5)
+    assert indexer.error is None and indexer.made is None
+    assert sorted(path.name for path in tmp_path.iterdir() if path.name.startswith(".trialsite-")) == []
+    assert bundle(out) == before

@@ -7,13 +7,14 @@ import http.client
 import os
 import re
 import shutil
+import signal
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, serving
+from conftest import FIXTURES, ROOT, fake_indexer, running, serving, wait_for
 from trialsite import serve
 from trialsite.render import engine
 from trialsite.lock import build_lock
@@ -37,7 +38,7 @@ def preview(tmp_path_factory):
     project = tmp_path_factory.mktemp("serve")
     shutil.copytree(ROOT / "content", project / "content")
     shutil.copytree(ROOT / "seeds", project / "seeds")
-    with serving(project, BASE_PATH) as port:
+    with serving(project, BASE_PATH) as (port, _):
         yield project, port
 
 
@@ -298,3 +299,44 @@ def test_writing_the_exports_does_not_hold_up_the_next_rebuild(tmp_path, monkeyp
         finish.set()
         writer.join(10)
     assert "Renamed while a build runs" in (out / "trials.json").read_text("utf-8")
+
+
+def served_while_indexing(tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
+    """A project whose preview's background search index never finishes: Pagefind writes its
+    process id to the file returned, then sleeps."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "content", project / "content")
+    (project / "seeds").mkdir()
+    pid_file = tmp_path / "pagefind.pid"
+    script = f"echo $$ > {pid_file}.tmp; mv {pid_file}.tmp {pid_file}; exec sleep 120"
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", fake_indexer(tmp_path, script))
+    return project, pid_file
+
+
+def scratch_beside(project: Path) -> list[str]:
+    return sorted(path.name for path in project.iterdir() if path.name.startswith(".trialsite-"))
+
+
+@pytest.mark.parametrize("stop", ["terminate", "send_interrupt"])
+def test_stopping_the_preview_stops_its_search_index_and_leaves_no_scratch(tmp_path, monkeypatch, stop):
+    project, pid_file = served_while_indexing(tmp_path, monkeypatch)
+    with serving(project, BASE_PATH) as (port, process):
+        assert wait_for(pid_file.exists), "the background index never started"
+        pagefind = int(pid_file.read_text())
+        if stop == "send_interrupt":  # Ctrl-C
+            process.send_signal(signal.SIGINT)
+        else:
+            process.terminate()
+        process.wait(timeout=15)
+    assert wait_for(lambda: not running(pagefind), timeout=5)
+    assert scratch_beside(project) == []
+
+
+def test_a_killed_preview_takes_its_search_index_with_it(tmp_path, monkeypatch):
+    project, pid_file = served_while_indexing(tmp_path, monkeypatch)
+    with serving(project, BASE_PATH) as (port, process):
+        assert wait_for(pid_file.exists), "the background index never started"
+        pagefind = int(pid_file.read_text())
+        process.kill()
+        process.wait(timeout=15)
+    assert wait_for(lambda: not running(pagefind), timeout=10), "Pagefind runs on for a preview that is gone"

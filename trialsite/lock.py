@@ -10,6 +10,11 @@ it too; another thread of the same process waits like another process (the previ
 writers do). Whoever takes it first clears what killed builds left beside the output: nobody else can
 be writing there.
 
+Work that is moved into the site later (the preview's exports and search index, the search
+documents Pagefind reads) is done in scratch folders beside it, named with the id of the process
+that made them (`scratch_dir`): the lock's next holder also clears those whose process is gone,
+such as a preview killed part-way.
+
 A build swaps its new site in before it records what it built in the build state, so a build
 killed between the two would leave a state that describes the other site, and the next build
 would carry that site's files over as if they were current. So the swap first leaves a marker
@@ -21,7 +26,9 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -33,6 +40,7 @@ from .errors import OutputError
 LOCK_WAIT = 30.0  # seconds a build waits for another one writing the same directory
 _POLL = 0.1
 _held: dict[tuple[int, str], int] = {}  # (thread, lock file) -> how many times that thread holds it
+_SCRATCH = re.compile(r"\.trialsite-[a-z]+-(\d+)-[^-]+")
 
 
 def lock_path(out_dir: Path) -> Path:
@@ -89,16 +97,22 @@ def site_kept(out_dir: Path, site: tuple[int, int] | None, on_wait: Callable[[st
         yield site_identity(out_dir) == site
 
 
+def scratch_dir(site_dir: Path, purpose: str) -> Path:
+    """A new private folder beside `site_dir` for work to be moved in later, named for this
+    process, so that whoever takes the build lock next clears it once this process is gone."""
+    return Path(tempfile.mkdtemp(dir=site_dir.parent, prefix=f".trialsite-{purpose}-{os.getpid()}-"))
+
+
 def swap_marker(out_dir: Path) -> Path:
     return out_dir.parent / f".{out_dir.name}.swap-pending"
 
 
 def recover_interrupted(out_dir: Path) -> None:
-    """Clear what builds killed part-way left beside `out_dir`: staged sites (`.site-new-*`) and
-    old ones (`.site-old-*`); if a crash fell between the two renames of a swap, so that no site
-    is in place, the old site is put back first; and if a build died around its swap, its build
-    state is deleted, so that the next build makes every file again. Only call this while
-    holding the build lock."""
+    """Clear what builds killed part-way left beside `out_dir`: staged sites (`.site-new-*`), old
+    ones (`.site-old-*`) and the scratch folders of processes that are gone; if a crash fell
+    between the two renames of a swap, so that no site is in place, the old site is put back
+    first; and if a build died around its swap, its build state is deleted, so that the next
+    build makes every file again. Only call this while holding the build lock."""
     parent, name = out_dir.parent, out_dir.name
     if not parent.is_dir():
         return
@@ -114,9 +128,26 @@ def recover_interrupted(out_dir: Path) -> None:
     old = sorted(parent.glob(f".{name}-old-*"), key=lambda path: path.stat().st_mtime)
     if not out_dir.exists() and old:
         os.replace(old.pop(), out_dir)
-    for path in [*old, *parent.glob(f".{name}-new-*")]:
+    for path in [*old, *parent.glob(f".{name}-new-*"), *_orphaned_scratch(parent)]:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _orphaned_scratch(parent: Path) -> Iterator[Path]:
+    for path in parent.glob(".trialsite-*"):
+        match = _SCRATCH.fullmatch(path.name)
+        if match and not _is_running(int(match[1])):
+            yield path
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
 
 
 def _key(path: Path) -> tuple[int, str]:

@@ -14,8 +14,8 @@ import html
 import mimetypes
 import os
 import shutil
+import signal
 import sys
-import tempfile
 import threading
 import traceback
 from dataclasses import dataclass, field
@@ -31,9 +31,10 @@ from tornado.ioloop import IOLoop
 
 from .content import InvalidContent
 from .errors import TrialsiteError, describe_os_error
-from .lock import build_lock, site_identity, site_kept
+from .lock import build_lock, scratch_dir, site_identity, site_kept
 from .render import SiteBuilder, SiteConfig, load_config
 from .render.engine import TEMPLATES_DIR, FilePlan, file_stamp
+from .render.search import STOP_WAIT, BackgroundIndexer
 from .render.urls import Urls
 from .sync import Regenerate, sync
 
@@ -71,6 +72,7 @@ class Preview:
     problems: list[str] = field(default_factory=list)
     base_path: str = "/"
     builder: SiteBuilder | None = None  # kept between rebuilds: it remembers what it made
+    exports_writer: threading.Thread | None = None
 
     def _builder(self, config: SiteConfig) -> SiteBuilder:
         if self.builder is None or self.builder.config != config:
@@ -104,7 +106,17 @@ class Preview:
     def write_exports_in_background(self) -> None:
         """The open-data exports are large: written after browsers were told to reload."""
         if self.builder is not None and self.builder.deferred:
-            threading.Thread(target=self._write_exports, args=(self.builder,), name="exports", daemon=True).start()
+            writer = threading.Thread(target=self._write_exports, args=(self.builder,), name="exports", daemon=True)
+            writer.start()
+            self.exports_writer = writer
+
+    def stop(self) -> None:
+        """Background work ends with the preview: the search index at once (Pagefind would run on
+        for minutes at scale); exports being written get a few seconds. The next build clears any
+        scratch folder left, and writes those exports again."""
+        BackgroundIndexer.stop_all()
+        if self.exports_writer is not None:
+            self.exports_writer.join(STOP_WAIT)
 
     def _write_exports(self, builder: SiteBuilder) -> None:
         """Written beside the site, then moved in under the build lock, and only into the site
@@ -112,7 +124,7 @@ class Preview:
         its swap nor holds up the next edit's rebuild while they are written (seconds, at 50,000
         trials)."""
         site = site_identity(self.out_dir)
-        scratch = Path(tempfile.mkdtemp(dir=self.out_dir.parent, prefix=f".{self.out_dir.name}-exports-"))
+        scratch = scratch_dir(self.out_dir, "exports")
         written: dict[str, FilePlan] = {}
         try:
             written = builder.write_deferred(scratch)
@@ -269,5 +281,13 @@ def serve(preview: Preview, host: str, port: int) -> None:
     preview.rebuild()
     server = LiveServer(port, app=preview.app, watcher=SourceWatcher(preview))
     preview.log(f"serve: http://{host}:{port}{preview.base_path} (Ctrl-C stops)")
-    server.serve(port=port, host=host, debug=False)
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the preview the way Ctrl-C does
+    try:
+        server.serve(port=port, host=host, debug=False)  # returns on Ctrl-C
+    finally:
+        preview.stop()
+
+
+def _interrupt(signal_number: int, frame: object) -> None:
+    raise KeyboardInterrupt
 

@@ -316,7 +316,7 @@ def preview(tmp_path_factory):
     project = tmp_path_factory.mktemp("serve-search")
     shutil.copytree(ROOT / "content", project / "content")
     (project / "seeds").mkdir()
-    with serving(project, "/preview/") as port:
+    with serving(project, "/preview/") as (port, _):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:  # serve makes the search index in the background
             try:
