@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trialsite.errors import BuildError
 from trialsite.model import PHASES, StatedDate, Trial, blank
 from trialsite.render.config import SiteConfig, normalize_base_url
 from trialsite.render.engine import TerminalProgress
+from trialsite.render.exports import _csv_line
 from trialsite.render.jsonld import script_json
 from trialsite.render.markdown import html_to_plain_text, shorten, to_html
 from trialsite.render.listing import age_range, listing_of
@@ -217,3 +221,11 @@ def test_progress_says_nothing_when_output_is_not_a_terminal(monkeypatch):
     progress("trials", 200, 1000)
     progress.close()
     assert sys.stderr.getvalue() == ""
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from('ab ,"\r\n\t;é\u2028'), max_size=12) | st.text(), min_size=2, max_size=6))
+def test_a_csv_row_is_written_as_the_csv_module_writes_it(cells):
+    expected = io.StringIO(newline="")
+    csv.writer(expected, lineterminator="\r\n").writerow(cells)
+    assert _csv_line(cells) == expected.getvalue().encode("utf-8")
