@@ -19,7 +19,7 @@ from trialsite.content import load_vocabulary
 from trialsite.extract import extract
 from trialsite.extract.drugs import DrugIndex
 from trialsite.model import Trial
-from trialsite.render.search import BackgroundIndexer
+from trialsite.render.background_index import BackgroundIndexer
 from trialsite.seeds import read_seed
 
 ROOT = Path(__file__).resolve().parent.parent

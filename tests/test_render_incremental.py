@@ -14,7 +14,7 @@ from conftest import ROOT
 from trialsite.content import load_record, load_vocabulary
 from trialsite.model import Trial
 from trialsite.render import SiteBuilder, SiteConfig
-from trialsite.render import engine, pages, search
+from trialsite.render import background_index, engine, pages
 from trialsite.render.lists import TrialLists
 from trialsite.render.pages import index_plans
 from trialsite.render.state import BuildState
@@ -230,7 +230,7 @@ def test_a_preview_told_which_files_changed_matches_a_cold_build_after_every_edi
     """The preview keeps one builder and says which files changed; after each edit its site is
     the cold build's, byte for byte (pages short enough that lists run to several pages)."""
     monkeypatch.setattr(pages, "PAGE_SIZE", 7)
-    monkeypatch.setattr(search.BackgroundIndexer, "request", lambda self, key: None)
+    monkeypatch.setattr(background_index.BackgroundIndexer, "request", lambda self, key: None)
     out = tmp_path / "site"
     preview = SiteBuilder(content, out, CONFIG, live=True)
     preview.build()
@@ -282,7 +282,7 @@ def test_a_build_after_a_preview_writes_the_files_the_preview_left_for_later(con
 def test_a_preview_whose_site_a_build_replaced_matches_a_cold_build(content, tmp_path, monkeypatch):
     """`build --base-url ...` on the folder the preview serves: the preview's next edit must not
     carry over pages it remembers making but that are no longer there."""
-    monkeypatch.setattr(search.BackgroundIndexer, "request", lambda self, key: None)
+    monkeypatch.setattr(background_index.BackgroundIndexer, "request", lambda self, key: None)
     out = tmp_path / "site"
     preview = SiteBuilder(content, out, CONFIG, live=True)
     preview.build()

@@ -16,8 +16,9 @@ from conftest import fake_indexer, running, wait_for
 from trialsite.content import load_record
 from trialsite.errors import BuildError
 from trialsite.model import Trial
-from trialsite.render import SiteBuilder, SiteConfig, build_site, search
-from trialsite.render.search import SEARCH_DIR, UNORDERED_FILES, BackgroundIndexer, pagefind_command
+from trialsite.render import SiteBuilder, SiteConfig, background_index, build_site, search
+from trialsite.render.background_index import BackgroundIndexer
+from trialsite.render.search import SEARCH_DIR, UNORDERED_FILES, pagefind_command
 from trialsite.sync import render_trial
 
 FIXTURE = Path(__file__).parent / "fixtures" / "render" / "content"
@@ -313,7 +314,7 @@ def test_the_background_index_does_not_replace_the_index_of_a_build_that_landed_
         (bundle_dir / "pagefind-entry.json").write_text("the preview's index", "utf-8")
         build_site(content, out, CONFIG, clean=True)  # swaps in a site of its own, index and all
 
-    monkeypatch.setattr(search, "_index_in_another_process", index_while_a_build_lands)
+    monkeypatch.setattr(background_index, "_index_in_another_process", index_while_a_build_lands)
     BackgroundIndexer(out)._make()
     assert read(out, "pagefind/pagefind-entry.json") != "the preview's index"
 

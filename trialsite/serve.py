@@ -34,7 +34,7 @@ from .errors import TrialsiteError, describe_os_error
 from .lock import build_lock, scratch_dir, site_identity, site_kept
 from .render import SiteBuilder, SiteConfig, load_config
 from .render.engine import TEMPLATES_DIR, FilePlan, file_stamp
-from .render.search import STOP_WAIT, BackgroundIndexer
+from .render.background_index import STOP_WAIT, BackgroundIndexer
 from .render.urls import Urls
 from .sync import Regenerate, sync
 

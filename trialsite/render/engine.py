@@ -28,7 +28,7 @@ from ..content import DRUGS_FILE, TRIALS_DIR, InvalidContent, load_trial, load_v
 from ..errors import BuildError, ContentError
 from ..lock import site_identity
 from ..model import DrugVocabulary
-from . import catalogue, exports, feeds, search
+from . import background_index, catalogue, exports, feeds, search
 from .config import SiteConfig
 from .lists import Change, TrialLists
 from .output import LiveOutput, StagedOutput, check_replaceable, write_file
@@ -472,7 +472,7 @@ class SiteBuilder:
             return search.update_index(output.root, output.keep, old_outputs, new_outputs, self.progress)
         read = [(old_outputs.get(path, ("", ""))[1], new_outputs.get(path, ("", ""))[1]) for path in trial_pages]
         if any(before != after for before, after in read) or not (output.root / search.SEARCH_DIR).is_dir():
-            search.BackgroundIndexer.of(output.root).request(f"{search.SEARCH_KEY}:{next(self._edits)}")
+            background_index.BackgroundIndexer.of(output.root).request(f"{search.SEARCH_KEY}:{next(self._edits)}")
         return []
 
     def _render_trials(self, state: BuildState, jobs: list[tuple[str, str, bool]]) -> dict[str, TrialRecord]:
@@ -508,7 +508,7 @@ class SiteBuilder:
     def _carry(self, output, old_outputs, new_outputs, plans, change: Change | None, removed_trials) -> Lost:
         """Carry over from the current site every file this build neither renders nor plans:
         trial pages, and (when an edit planned only the lists it touched) every other page; in
-        the preview, the search bundle's entries as they are (`search.BackgroundIndexer`).
+        the preview, the search bundle's entries as they are (`background_index.BackgroundIndexer`).
         Pages of a list that was planned and has fewer pages now, of a term that is gone and of
         a removed trial are left out. Returns what was missing from the site on disk."""
         planned = {output_path(plan.route) for plan in plans}

@@ -22,30 +22,24 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import ctypes
 import hashlib
 import multiprocessing
 import os
 import re
 import shutil
-import signal
 import subprocess
-import sys
 import threading
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..errors import BuildError
-from ..lock import scratch_dir, site_identity, site_kept
+from ..lock import scratch_dir
 
 SEARCH_DIR = "pagefind"  # the bundle's folder in the site
 SEARCH_KEY = "search-index"  # the key the outputs manifest records the bundle's files under
 TRIAL_PAGE_KEY = "trial"  # trial pages' keys start with it
 TRIAL_PAGES = "trials/*/index.html"  # the only pages that are search results
 TIMEOUT = 3600
-STOP_WAIT = 5.0  # seconds a stopping preview gives the background index to clear its scratch
-_PR_SET_PDEATHSIG = 1
 # Pagefind writes its filter tables in hash-map order, which differs from run to run: these files
 # are the one part of a build that is not byte-identical for the same input.
 UNORDERED_FILES = re.compile(rf"^{SEARCH_DIR}/(filter/|pagefind-entry\.json$|pagefind\.[^/]*\.pf_meta$)")
@@ -218,7 +212,7 @@ def update_index(
     page. The bundle is carried over when no trial page changed, and made again otherwise. Adds
     the bundle's files to `new_outputs` and returns those whose bytes changed.
 
-    The preview server does not wait for this: it asks `BackgroundIndexer` instead."""
+    The preview server does not wait for this: it asks `background_index.BackgroundIndexer` instead."""
     key = index_key(new_outputs)
     old = {path: entry for path, entry in old_outputs.items() if is_search_entry(entry)}
     kept: list[str] = []
@@ -249,181 +243,3 @@ def update_index(
         return changed
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-
-
-class BackgroundIndexer:
-    """Remakes one served site's search bundle off the request path, for the preview server:
-    an edit's pages are served and the browser reloads without waiting for a whole-catalogue
-    index; search catches up a little later. The bundle's files are then not the build's
-    outputs manifest's business (the preview carries the last entries over as they are).
-
-    Requests coalesce: while an index is being made, later requests wait and only the newest
-    runs, after the saves have settled for `SETTLE` seconds. Pagefind runs at a lower CPU
-    priority, into a scratch folder, and the new bundle replaces the old one by two renames,
-    under the build lock, unless a `build` swapped in a site of its own meanwhile."""
-
-    SETTLE = 1.0
-    _all: dict[Path, BackgroundIndexer] = {}
-    _lock = threading.Lock()
-
-    def __init__(self, root: Path):
-        self.root = root
-        self.wanted: str | None = None  # the newest key asked for
-        self.made: str | None = None  # the key of the bundle on disk, once made here
-        self.error: str | None = None
-        self.stopped = False
-        self._changed = threading.Condition()
-        self._thread: threading.Thread | None = None
-        self._indexer: subprocess.Popen | None = None
-
-    @classmethod
-    def of(cls, root: Path) -> BackgroundIndexer:
-        with cls._lock:
-            return cls._all.setdefault(root.resolve(), cls(root))
-
-    @classmethod
-    def stop_all(cls) -> None:
-        """Stop every background index of this process (the preview is stopping)."""
-        with cls._lock:
-            indexers, cls._all = list(cls._all.values()), {}
-        for indexer in indexers:
-            indexer.stop()
-
-    def request(self, key: str) -> None:
-        with self._changed:
-            if self.stopped or key in (self.wanted, self.made) and (self.root / SEARCH_DIR).is_dir():
-                return
-            self.wanted = key
-            self._changed.notify_all()
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
-                self._thread.start()
-
-    def wait(self, timeout: float = 600) -> bool:
-        """Until the newest request is made (for tests); False on time-out."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while self.wanted != self.made and self.error is None:
-                if not self._changed.wait(max(0.0, deadline - time.monotonic())):
-                    return False
-        return self.error is None
-
-    def stop(self, wait: float = STOP_WAIT) -> None:
-        """The preview is stopping: end the indexer now, Pagefind with it, and move nothing in.
-        Waits up to `wait` seconds for the scratch folders to be cleared (the next build clears
-        whatever is left)."""
-        with self._changed:
-            self.stopped = True
-            thread = self._thread
-            self._end_indexer(signal.SIGTERM)
-            self._changed.notify_all()
-        if thread is not None:
-            thread.join(wait)
-        with self._changed:
-            self._end_indexer(signal.SIGKILL)
-
-    def _started(self, indexer: subprocess.Popen | None) -> None:
-        with self._changed:
-            self._indexer = indexer
-            if self.stopped:
-                self._end_indexer(signal.SIGTERM)
-
-    def _end_indexer(self, signal_number: int) -> None:
-        """Signal the indexer's process group: the indexer and the Pagefind it runs."""
-        if self._indexer is not None and self._indexer.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self._indexer.pid, signal_number)
-
-    def _run(self) -> None:
-        while True:
-            with self._changed:
-                key = self.wanted
-                if key == self.made or self.stopped:
-                    return
-            time.sleep(self.SETTLE)
-            with self._changed:
-                if self.wanted != key:
-                    continue  # more saves came in: wait for them to settle
-            try:
-                self._make()
-            except (BuildError, OSError) as exc:
-                with self._changed:
-                    if self.stopped:
-                        return
-                    self.error = str(exc)
-                    self._changed.notify_all()
-                print(f"serve: search index: {exc}", file=sys.stderr, flush=True)
-                return
-            with self._changed:
-                if self.stopped:
-                    return
-                self.made, self.error = key, None
-                self._changed.notify_all()
-
-    def _make(self) -> None:
-        site = site_identity(self.root)
-        scratch = scratch_dir(self.root, "search")
-        try:
-            try:
-                _index_in_another_process(self.root, scratch / SEARCH_DIR, self._started)
-            finally:
-                self._started(None)
-            with site_kept(self.root, site) as kept:
-                # A `build` swapped in a site of its own (with its own index) meanwhile, or the
-                # preview is stopping: nothing to move in.
-                if not kept or self.stopped:
-                    return
-                current, old = self.root / SEARCH_DIR, scratch / "old"
-                if current.exists():
-                    os.replace(current, old)
-                os.replace(scratch / SEARCH_DIR, current)
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _index_in_another_process(site_dir: Path, bundle_dir: Path, started: Callable[[subprocess.Popen], None]) -> None:
-    """`index_site` in a process of its own at a low CPU priority: the preview's process does
-    not fork its large self, nor share its interpreter lock with the indexer, so an edit's
-    rebuild runs as fast while search catches up. It leads a process group of its own (with
-    the Pagefind it runs), which `started` is given to stop."""
-    code = "import sys; from pathlib import Path; from trialsite.render.search import _main; _main(sys.argv[1:])"
-    package_parent = str(Path(__file__).resolve().parents[2])
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))}
-    command = [sys.executable, "-c", code, str(site_dir), str(bundle_dir), str(os.getpid())]
-    proc = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True
-    )
-    started(proc)
-    try:
-        os.setpriority(os.PRIO_PROCESS, proc.pid, 10)  # inherited by what it starts, Pagefind included
-    except (AttributeError, OSError):  # not a POSIX system, or already gone
-        pass
-    try:
-        _, errors = proc.communicate(timeout=TIMEOUT)
-    except subprocess.TimeoutExpired as exc:
-        os.killpg(proc.pid, signal.SIGKILL)  # Pagefind too
-        proc.communicate()
-        raise BuildError("pagefind", f"the search indexer took longer than {TIMEOUT} s") from exc
-    if proc.returncode != 0:
-        raise BuildError("pagefind", (errors.strip().splitlines() or [f"exit {proc.returncode}"])[-1])
-
-
-def _main(argv: list[str]) -> None:
-    _end_with_parent(int(argv[2]))
-    try:
-        index_site(Path(argv[0]), Path(argv[1]))
-    except BuildError as exc:
-        sys.exit(str(exc))
-
-
-def _end_with_parent(parent: int) -> None:
-    """The indexer ends when the preview that started it does, however that ends (`kill -9`
-    included), rather than index on for nobody: asked to stop, it stops Pagefind and clears
-    its scratch folder on the way out."""
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
-    try:  # Linux: SIGTERM when the parent dies
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (AttributeError, OSError):
-        return
-    if os.getppid() != parent:  # it died before that took effect
-        sys.exit("stopped")
