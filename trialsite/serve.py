@@ -277,12 +277,12 @@ class LiveServer(Server):
 
 
 def serve(preview: Preview, host: str, port: int) -> None:
-    preview.extract()
-    preview.rebuild()
-    server = LiveServer(port, app=preview.app, watcher=SourceWatcher(preview))
-    preview.log(f"serve: http://{host}:{port}{preview.base_path} (Ctrl-C stops)")
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the preview the way Ctrl-C does
     try:
+        preview.extract()
+        preview.rebuild()
+        server = LiveServer(port, app=preview.app, watcher=SourceWatcher(preview))
+        preview.log(f"serve: http://{host}:{port}{preview.base_path} (Ctrl-C stops)")
         server.serve(port=port, host=host, debug=False)  # returns on Ctrl-C
     finally:
         preview.stop()
