@@ -19,6 +19,7 @@ from trialsite.content import load_vocabulary
 from trialsite.extract import extract
 from trialsite.extract.drugs import DrugIndex
 from trialsite.model import Trial
+from trialsite.lock import SCRATCH_PREFIX
 from trialsite.render.background_index import BackgroundIndexer
 from trialsite.seeds import read_seed
 
@@ -127,6 +128,11 @@ def fake_indexer(folder: Path, script: str) -> str:
     path.write_text("#!/bin/sh\n" + script, encoding="utf-8")
     path.chmod(0o755)
     return str(path)
+
+
+def scratch_folders(folder: Path) -> list[str]:
+    """The scratch folders (`lock.scratch_dir`) left in `folder`."""
+    return sorted(path.name for path in folder.iterdir() if path.name.startswith(SCRATCH_PREFIX))
 
 
 def running(pid: int) -> bool:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, scratch_folders
 from trialsite import lock
 from trialsite.cli import main
 from trialsite.errors import OutputError
@@ -50,7 +50,8 @@ def is_whole_build_of(files: dict[str, bytes], reference: dict[str, bytes]) -> b
 
 def leftovers(root: Path, name: str = "site") -> list[str]:
     """Staged and old sites, and scratch folders, beside the output."""
-    return sorted(p.name for p in root.iterdir() if p.name.startswith((f".{name}-new-", f".{name}-old-", ".trialsite-")))
+    staged = [p.name for p in root.iterdir() if p.name.startswith((f".{name}-new-", f".{name}-old-"))]
+    return sorted(staged + scratch_folders(root))
 
 
 def build_command(content: Path, out: Path) -> list[str]:

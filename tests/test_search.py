@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import fake_indexer, running, wait_for
+from conftest import fake_indexer, running, scratch_folders, wait_for
 from trialsite.content import load_record
 from trialsite.errors import BuildError
 from trialsite.model import Trial
@@ -332,5 +332,5 @@ def test_stopping_the_background_index_ends_pagefind_and_leaves_nothing_beside_t
     indexer.stop()
     assert wait_for(lambda: not running(pagefind), timeout=5)
     assert indexer.error is None and indexer.made is None
-    assert sorted(path.name for path in tmp_path.iterdir() if path.name.startswith(".trialsite-")) == []
+    assert scratch_folders(tmp_path) == []
     assert bundle(out) == before

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, fake_indexer, running, serving, wait_for
+from conftest import FIXTURES, ROOT, fake_indexer, running, scratch_folders, serving, wait_for
 from trialsite import serve
 from trialsite.render import engine
 from trialsite.lock import build_lock
@@ -313,10 +313,6 @@ def served_while_indexing(tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
     return project, pid_file
 
 
-def scratch_beside(project: Path) -> list[str]:
-    return sorted(path.name for path in project.iterdir() if path.name.startswith(".trialsite-"))
-
-
 @pytest.mark.parametrize("stop", ["terminate", "send_interrupt"])
 def test_stopping_the_preview_stops_its_search_index_and_leaves_no_scratch(tmp_path, monkeypatch, stop):
     project, pid_file = served_while_indexing(tmp_path, monkeypatch)
@@ -329,7 +325,7 @@ def test_stopping_the_preview_stops_its_search_index_and_leaves_no_scratch(tmp_p
             process.terminate()
         process.wait(timeout=15)
     assert wait_for(lambda: not running(pagefind), timeout=5)
-    assert scratch_beside(project) == []
+    assert scratch_folders(project) == []
 
 
 def test_a_killed_preview_takes_its_search_index_with_it(tmp_path, monkeypatch):

@@ -40,7 +40,8 @@ from .errors import OutputError
 LOCK_WAIT = 30.0  # seconds a build waits for another one writing the same directory
 _POLL = 0.1
 _held: dict[tuple[int, str], int] = {}  # (thread, lock file) -> how many times that thread holds it
-_SCRATCH = re.compile(r"\.trialsite-[a-z]+-(\d+)-[^-]+")
+SCRATCH_PREFIX = ".trialsite-"  # then the purpose, the process id and a random part
+_SCRATCH = re.compile(re.escape(SCRATCH_PREFIX) + r"[a-z]+-(\d+)-[^-]+")
 
 
 def lock_path(out_dir: Path) -> Path:
@@ -100,7 +101,7 @@ def site_kept(out_dir: Path, site: tuple[int, int] | None, on_wait: Callable[[st
 def scratch_dir(site_dir: Path, purpose: str) -> Path:
     """A new private folder beside `site_dir` for work to be moved in later, named for this
     process, so that whoever takes the build lock next clears it once this process is gone."""
-    return Path(tempfile.mkdtemp(dir=site_dir.parent, prefix=f".trialsite-{purpose}-{os.getpid()}-"))
+    return Path(tempfile.mkdtemp(dir=site_dir.parent, prefix=f"{SCRATCH_PREFIX}{purpose}-{os.getpid()}-"))
 
 
 def swap_marker(out_dir: Path) -> Path:
@@ -134,7 +135,7 @@ def recover_interrupted(out_dir: Path) -> None:
 
 
 def _orphaned_scratch(parent: Path) -> Iterator[Path]:
-    for path in parent.glob(".trialsite-*"):
+    for path in parent.glob(f"{SCRATCH_PREFIX}*"):
         match = _SCRATCH.fullmatch(path.name)
         if match and not _is_running(int(match[1])):
             yield path
@@ -145,8 +146,8 @@ def _is_running(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:  # another user's
-        return True
+    except PermissionError:  # another user's: running all the same
+        pass
     return True
 
 

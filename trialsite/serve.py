@@ -33,8 +33,8 @@ from .content import InvalidContent
 from .errors import TrialsiteError, describe_os_error
 from .lock import build_lock, scratch_dir, site_identity, site_kept
 from .render import SiteBuilder, SiteConfig, load_config
-from .render.engine import TEMPLATES_DIR, FilePlan, file_stamp
 from .render.background_index import STOP_WAIT, BackgroundIndexer
+from .render.engine import TEMPLATES_DIR, FilePlan, file_stamp
 from .render.urls import Urls
 from .sync import Regenerate, sync
 
@@ -130,7 +130,7 @@ class Preview:
             written = builder.write_deferred(scratch)
             with site_kept(self.out_dir, site, on_wait=lambda message: self.log(f"serve: exports: {message}")) as kept:
                 for route in written if kept else ():
-                        os.replace(scratch / route, self.out_dir / route)
+                    os.replace(scratch / route, self.out_dir / route)
         except (TrialsiteError, OSError) as exc:
             builder.defer(written)
             self.log(f"serve: exports left for the next edit: {exc}")
