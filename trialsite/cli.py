@@ -24,7 +24,10 @@ import re
 import sqlite3
 import sys
 import traceback
+from collections.abc import Callable, Iterable
 from pathlib import Path
+
+from pydantic import BaseModel
 
 from .content import InvalidContent, load_content, schema_path
 from .errors import OutputError, TrialsiteError, describe_os_error, printable
@@ -33,7 +36,7 @@ from .model import DrugVocabulary, Trial
 from .render import CONFIG_FILE, BuildResult, build_site, load_config
 from .render.engine import PAGES_LIMIT, PAGES_WARNING, site_size, state_path
 
-SCHEMAS = {"trial": Trial, "drugs": DrugVocabulary}
+SCHEMAS: dict[str, type[BaseModel]] = {"trial": Trial, "drugs": DrugVocabulary}
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_OUTPUT, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 70, 130
 # SQLite's words for a build state it cannot write (it gives no errno); anything else is a bug.
 _STORAGE_TROUBLE = re.compile(r"disk is full|readonly|read-only|unable to open|disk I/O error", re.IGNORECASE)
@@ -42,7 +45,8 @@ _STORAGE_TROUBLE = re.compile(r"disk is full|readonly|read-only|unable to open|d
 def main(root: Path, argv: list[str] | None = None) -> int:
     args = _parser(root).parse_args(argv)
     try:
-        return args.run(args, root)
+        run: Callable[[argparse.Namespace, Path], int] = args.run
+        return run(args, root)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -190,7 +194,7 @@ def _print_build_summary(result: BuildResult) -> None:
         )
 
 
-def _print_problems(problems: list[TrialsiteError]) -> None:
+def _print_problems(problems: Iterable[TrialsiteError]) -> None:
     for problem in problems:
         print(problem, file=sys.stderr)
 

@@ -10,13 +10,18 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pydantic
 
 from .errors import ContentError
 from .model import PHASES, SEXES, STATUSES, DrugVocabulary, Trial
 from .yamlio import Loaded, load, parse
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
+
+Model = TypeVar("Model", bound=pydantic.BaseModel)
 
 TRIALS_DIR = "trials"
 DRUGS_FILE = "drugs.yaml"
@@ -98,7 +103,7 @@ class InvalidContent(Exception):
         self.problems = problems
 
 
-def load_record(path: Path, model: type[pydantic.BaseModel]) -> Any:
+def load_record(path: Path, model: type[Model]) -> Model:
     """Parse and validate one YAML file against `model`; raise with every problem found."""
     try:
         loaded = load(_read_text(path), str(path))
@@ -109,9 +114,10 @@ def load_record(path: Path, model: type[pydantic.BaseModel]) -> Any:
         record = model.model_validate(loaded.data)
     except pydantic.ValidationError as exc:
         problems = [_problem(path, loaded, error, model) for error in exc.errors()] + problems
-    if problems:
-        raise InvalidContent(sorted(problems, key=lambda problem: problem.line or 0))
-    return record
+    else:
+        if not problems:
+            return record
+    raise InvalidContent(sorted(problems, key=lambda problem: problem.line or 0))
 
 
 def load_trial(path: Path) -> Trial:
@@ -139,7 +145,7 @@ def check_trial_name(path: Path) -> None:
 def _text_problems(path: Path, loaded: Loaded) -> list[ContentError]:
     """Every string value holding a control or invisible character, at its line."""
     problems: list[ContentError] = []
-    pending: list[tuple[tuple, Any]] = [((), loaded.data)]
+    pending: list[tuple[tuple[str | int, ...], Any]] = [((), loaded.data)]
     while pending:
         loc, value = pending.pop()
         if isinstance(value, str):
@@ -150,15 +156,18 @@ def _text_problems(path: Path, loaded: Loaded) -> list[ContentError]:
                     path, f"{dotted}: contains {_describe(found.group())}; delete it", loaded.line_of(loc)
                 ))
         elif isinstance(value, dict):
-            pending += [(loc + (key,), item) for key, item in value.items()]
+            pending += [((*loc, key), item) for key, item in value.items()]
         elif isinstance(value, list):
-            pending += [(loc + (index,), item) for index, item in enumerate(value)]
+            pending += [((*loc, index), item) for index, item in enumerate(value)]
     return problems
 
 
 def _describe(char: str) -> str:
     name = unicodedata.name(char, "")
-    kind = "a control character" if unicodedata.category(char) == "Cc" else "an invisible character that can disguise text"
+    if unicodedata.category(char) == "Cc":
+        kind = "a control character"
+    else:
+        kind = "an invisible character that can disguise text"
     return f"U+{ord(char):04X}{' ' + name if name else ''}, {kind}"
 
 
@@ -174,14 +183,14 @@ def _read_text(path: Path) -> str:
         raise ContentError(path, f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8", line) from exc
 
 
-def _problem(path: Path, loaded: Loaded, error: dict, model: type[pydantic.BaseModel]) -> ContentError:
+def _problem(path: Path, loaded: Loaded, error: ErrorDetails, model: type[pydantic.BaseModel]) -> ContentError:
     loc = tuple(error["loc"])
     dotted = ".".join(str(part) for part in loc) or "(document)"
     message = _message(error, loc, model)
     return ContentError(path, f"{dotted}: {message}", loaded.line_of(loc))
 
 
-def _message(error: dict, loc: tuple, model: type[pydantic.BaseModel]) -> str:
+def _message(error: ErrorDetails, loc: tuple[str | int, ...], model: type[pydantic.BaseModel]) -> str:
     kind = error["type"]
     if kind == "missing":
         return "missing; every field must be present (null when the source does not say)"
@@ -198,7 +207,7 @@ def _message(error: dict, loc: tuple, model: type[pydantic.BaseModel]) -> str:
     return error["msg"] + (f"; did you mean '{suggestion}'?" if suggestion else "")
 
 
-def _allowed_keys(model: type[pydantic.BaseModel], loc: tuple) -> list[str]:
+def _allowed_keys(model: type[pydantic.BaseModel], loc: tuple[str | int, ...]) -> list[str]:
     """The field names of the (sub)model at `loc`, for a misspelt key's suggestion."""
     current: Any = model
     for part in loc:

@@ -19,7 +19,7 @@ class TrialsiteError(Exception):
         where = f"{self.path}:{self.line}" if self.line else self.path
         return printable(f"{where}: {self.message}")
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[TrialsiteError], tuple[str, str, int | None]]:
         # Rebuilt from its parts: worker processes send these to the parent, and the default
         # (the message alone) made unpickling fail in the pool's result thread, which hung the build.
         return (self.__class__, (self.path, self.message, self.line))

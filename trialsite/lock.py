@@ -54,7 +54,9 @@ def is_held(out_dir: Path) -> bool:
 
 
 @contextmanager
-def build_lock(out_dir: Path, wait: float | None = None, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+def build_lock(
+    out_dir: Path, wait: float | None = None, on_wait: Callable[[str], None] | None = None
+) -> Iterator[None]:
     path = lock_path(out_dir)
     key = _key(path)
     if key in _held:
@@ -89,7 +91,9 @@ def site_identity(out_dir: Path) -> tuple[int, int] | None:
 
 
 @contextmanager
-def site_kept(out_dir: Path, site: tuple[int, int] | None, on_wait: Callable[[str], None] | None = None) -> Iterator[bool]:
+def site_kept(
+    out_dir: Path, site: tuple[int, int] | None, on_wait: Callable[[str], None] | None = None
+) -> Iterator[bool]:
     """Hold the build lock on `out_dir`; whether the site in place is still `site` (what
     `site_identity` said when a background writer started). A writer that worked beside the
     site without the lock moves its files in only then: a `build` may have swapped in a site

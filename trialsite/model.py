@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-PHASES = (
+Phase = Literal[
     "Early Phase 1",
     "Phase 1",
     "Phase 1/2",
@@ -19,8 +19,8 @@ PHASES = (
     "Phase 3",
     "Phase 4",
     "Not applicable",
-)
-Phase = Literal[PHASES]
+]
+PHASES: tuple[str, ...] = get_args(Phase)
 
 # ClinicalTrials.gov overall status as displayed, including the expanded-access values.
 Status = Literal[

@@ -18,10 +18,12 @@ import signal
 import sys
 import threading
 import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any
 from urllib.parse import unquote
+from wsgiref.types import StartResponse, WSGIEnvironment
 
 import watchfiles
 from livereload import Server
@@ -148,7 +150,7 @@ class Preview:
             if not line.startswith("unchanged"):
                 self.log(f"serve: {line}")
 
-    def app(self, environ: dict, start_response: Callable) -> list[bytes]:
+    def app(self, environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
         """WSGI: files under the site root only; an error page for every page while broken."""
         path = environ.get("PATH_INFO", "/")
         if path == "/" and self.base_path != "/":
@@ -200,10 +202,12 @@ def error_page(problems: list[str]) -> bytes:
         "<h1>The site could not be built</h1>\n"
         "<p>Fix these and save: this page reloads by itself.</p>\n"
         f"<ul class=\"build-errors\">\n{items}\n</ul>\n</body>\n</html>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
-def _respond(start_response: Callable, status: str, body: bytes, kind: str = "text/html; charset=utf-8") -> list[bytes]:
+def _respond(
+    start_response: StartResponse, status: str, body: bytes, kind: str = "text/html; charset=utf-8"
+) -> list[bytes]:
     start_response(status, [("Content-Type", kind), ("Cache-Control", "no-store")])
     return [body]
 
@@ -268,12 +272,13 @@ class LiveServer(Server):
     an inline <script> into every page, which the site's Content-Security-Policy blocks. The
     script finds the websocket from its own address, so the port goes in the query."""
 
-    def __init__(self, port: int, **kwargs):
+    def __init__(self, port: int, **kwargs: Any):
         super().__init__(**kwargs)
         self.script_port = port
 
-    def get_web_handlers(self, script: bytes) -> list:
-        return super().get_web_handlers(f'<script src="/livereload.js?port={self.script_port}"></script>'.encode())
+    def get_web_handlers(self, script: bytes) -> list[Any]:
+        tag = f'<script src="/livereload.js?port={self.script_port}"></script>'.encode()
+        return super().get_web_handlers(tag)  # type: ignore[no-any-return]  # livereload has no type hints
 
 
 def serve(preview: Preview, host: str, port: int) -> None:

@@ -25,6 +25,8 @@ from .yamlio import dump
 
 STATE_FILE = ".extract-state.json"
 _STATE_KEYS = {"file", "seed_sha256", "written_sha256"}
+# The state's entries by seed file name: {"file": ..., "seed_sha256": ..., "written_sha256": ...}.
+State = dict[str, dict[str, str]]
 # What extract itself writes: a hand-edited state can never make it write outside content/trials/.
 _STATE_FILE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*\.yaml")
 
@@ -102,13 +104,14 @@ def sync(seeds_dir: Path, content_dir: Path, regenerate: Regenerate = Regenerate
             _sync_one(seed, trial, text, trials_dir, state, regenerate, report)
         except OSError as exc:  # e.g. a full disk, or a directory where a content file should be
             report.failed += 1
-            report.add("failed", printable(f"error: {exc.filename or trials_dir}: {exc.strerror}; {seed.file} not extracted"))
+            where = exc.filename or trials_dir
+            report.add("failed", printable(f"error: {where}: {exc.strerror}; {seed.file} not extracted"))
     _save_state(content_dir, state)
     return report
 
 
 def _sync_one(
-    seed: Seed, trial: Trial, text: str, trials_dir: Path, state: dict, regenerate: Regenerate, report: Report
+    seed: Seed, trial: Trial, text: str, trials_dir: Path, state: State, regenerate: Regenerate, report: Report
 ) -> None:
     entry = state.get(seed.file)
     if entry is None:
@@ -140,12 +143,12 @@ def _sync_one(
         report.add("stale", f"stale {shown}: {why}; --force regenerates it")
 
 
-def _write(path: Path, seed: Seed, text: str, state: dict) -> None:
+def _write(path: Path, seed: Seed, text: str, state: State) -> None:
     atomic_write(path, text)
     state[seed.file] = {"file": path.name, "seed_sha256": seed.sha256, "written_sha256": sha256_bytes(text)}
 
 
-def _unique_slug(base: str, trials_dir: Path, state: dict) -> str:
+def _unique_slug(base: str, trials_dir: Path, state: State) -> str:
     taken = {entry["file"] for entry in state.values()}
     slug, n = base, 2
     while f"{slug}.yaml" in taken or (trials_dir / f"{slug}.yaml").exists():
@@ -153,14 +156,14 @@ def _unique_slug(base: str, trials_dir: Path, state: dict) -> str:
     return slug
 
 
-def _load_state(content_dir: Path) -> dict:
+def _load_state(content_dir: Path) -> State:
     path = content_dir / STATE_FILE
     if not path.exists():
         return {}
     try:
-        state = json.loads(path.read_text("utf-8"))["seeds"]
-        for seed, entry in state.items():
-            if not (isinstance(seed, str) and _STATE_KEYS <= set(entry) and all(isinstance(entry[k], str) for k in _STATE_KEYS)):
+        state: State = json.loads(path.read_text("utf-8"))["seeds"]  # any JSON until checked here
+        for seed, entry in state.items():  # (JSON's keys are always strings)
+            if not (_STATE_KEYS.issubset(entry) and all(isinstance(entry[k], str) for k in _STATE_KEYS)):
                 raise ValueError(f"entry {seed!r} is not a record of {', '.join(sorted(_STATE_KEYS))}")
             if not _STATE_FILE_NAME.fullmatch(entry["file"]):
                 raise ValueError(f"entry {seed!r} names {entry['file']!r}, not a file in {TRIALS_DIR}/")
@@ -169,7 +172,7 @@ def _load_state(content_dir: Path) -> dict:
         raise TrialsiteError(path, f"unreadable extract state ({exc}); restore it from version control") from exc
 
 
-def _save_state(content_dir: Path, state: dict) -> None:
+def _save_state(content_dir: Path, state: State) -> None:
     text = json.dumps({"seeds": state}, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     atomic_write(content_dir / STATE_FILE, text)
 

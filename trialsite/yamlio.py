@@ -81,22 +81,25 @@ def _index_lines(text: str, filename: str) -> dict[tuple[str | int, ...], int]:
     lines: dict[tuple[str | int, ...], int] = {}
     stack: list[_Frame] = []
     documents = 0
-    line = None
+    line: int | None = None
     try:
         for event in yaml.parse(text, Loader=_Composer):
-            line = event.start_mark.line + 1 if event.start_mark else None
+            # Both parsers mark every event; without a mark, the top of the file, as `line_of` says.
+            line = event.start_mark.line + 1 if event.start_mark else 1
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise ContentError(filename, "invalid YAML: a second document (---); one file holds one trial", line)
-                continue
-            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+                    raise ContentError(
+                        filename, "invalid YAML: a second document (---); one file holds one trial", line
+                    )
                 continue
             if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 stack.pop()
                 continue
             if isinstance(event, yaml.AliasEvent):
                 raise ContentError(filename, "YAML aliases (*name) are not allowed here", line)
+            if not isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+                continue  # the stream's start and end, a document's end
             if event.tag is not None:
                 tag = event.tag.replace("tag:yaml.org,2002:", "!!")
                 raise ContentError(filename, f"YAML tags ({tag}) are not allowed here: content is plain data", line)
@@ -105,21 +108,23 @@ def _index_lines(text: str, filename: str) -> dict[tuple[str | int, ...], int]:
             path: tuple[str | int, ...] = ()
             if stack:
                 frame = stack[-1]
-                if frame.mapping and frame.key is None:
-                    if not isinstance(event, yaml.ScalarEvent):
-                        raise ContentError(filename, "invalid YAML: a key must be a plain name, not a list or mapping", line)
-                    key = frame.path + (event.value,)
-                    if key in lines:
-                        raise ContentError(
-                            filename, f"{event.value}: duplicate key (first given on line {lines[key]})", line
-                        )
-                    lines[key] = line
-                    frame.key = event.value
-                    continue
                 if frame.mapping:
-                    path, frame.key = frame.path + (frame.key,), None
+                    if frame.key is None:
+                        if not isinstance(event, yaml.ScalarEvent):
+                            raise ContentError(
+                                filename, "invalid YAML: a key must be a plain name, not a list or mapping", line
+                            )
+                        key = (*frame.path, event.value)
+                        if key in lines:
+                            raise ContentError(
+                                filename, f"{event.value}: duplicate key (first given on line {lines[key]})", line
+                            )
+                        lines[key] = line
+                        frame.key = event.value
+                        continue
+                    path, frame.key = (*frame.path, frame.key), None
                 else:
-                    path, frame.index = frame.path + (frame.index,), frame.index + 1
+                    path, frame.index = (*frame.path, frame.index), frame.index + 1
             lines.setdefault(path, line)
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if len(stack) >= MAX_DEPTH:
@@ -127,11 +132,13 @@ def _index_lines(text: str, filename: str) -> dict[tuple[str | int, ...], int]:
                 stack.append(_Frame(path, isinstance(event, yaml.MappingStartEvent)))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise ContentError(filename, f"invalid YAML: {_yaml_problem(exc, text)}", mark.line + 1 if mark else None) from exc
+        where = mark.line + 1 if mark else None
+        raise ContentError(filename, f"invalid YAML: {_yaml_problem(exc, text)}", where) from exc
     except yaml.reader.ReaderError as exc:
         where = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
         char = exc.character if isinstance(exc.character, int) else ord(exc.character or "?")
-        raise ContentError(filename, f"invalid YAML: character U+{char:04X} is not allowed ({exc.reason})", where) from exc
+        problem = f"character U+{char:04X} is not allowed ({exc.reason})"
+        raise ContentError(filename, f"invalid YAML: {problem}", where) from exc
     except yaml.YAMLError as exc:
         raise ContentError(filename, f"invalid YAML: {exc}", line) from exc
     if () not in lines:
@@ -154,7 +161,7 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> str:
     return problem
 
 
-def _char_at(text: str, mark: Any) -> str | None:
+def _char_at(text: str, mark: yaml.Mark) -> str | None:
     """The character a parser error points at (the C parser's marks carry no buffer)."""
     lines = text.splitlines()
     if not 0 <= mark.line < len(lines) or not 0 <= mark.column < len(lines[mark.line]):
@@ -162,7 +169,7 @@ def _char_at(text: str, mark: Any) -> str | None:
     return lines[mark.line][mark.column]
 
 
-class _BlockDumper(_Dumper):  # type: ignore[misc, valid-type]
+class _BlockDumper(_Dumper):  # type: ignore[misc, valid-type]  # the C or Python dumper, picked at run time
     """Multi-line text as literal blocks, long lines folded; the rest as PyYAML quotes it safely."""
 
 
@@ -180,7 +187,8 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 def _reads_as_other_type(value: str) -> bool:
     try:
-        return yaml_rs.loads(f"v: {value}", parse_datetime=False)["v"] != value
+        document = yaml_rs.loads(f"v: {value}", parse_datetime=False)
+        return isinstance(document, dict) and document["v"] != value
     except (yaml_rs.YAMLDecodeError, TypeError, KeyError):
         return False
 
@@ -190,7 +198,9 @@ _BlockDumper.add_representer(str, _represent_str)
 
 def dump(data: Any) -> str:
     """Deterministic YAML that loads back to `data` (checked: a mismatch is a bug, not a file)."""
-    text = yaml.dump(data, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False, width=WIDTH, default_flow_style=False)
+    text = yaml.dump(
+        data, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False, width=WIDTH, default_flow_style=False
+    )
     if parse(text, "<dump>") != data:
         # PyYAML cannot keep some strings (trailing spaces in a block) in block style: quote all.
         text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=WIDTH, default_style='"')

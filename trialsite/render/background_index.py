@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 from ..errors import BuildError
 from ..lock import scratch_dir, site_identity, site_kept
@@ -39,7 +40,7 @@ class BackgroundIndexer:
     under the build lock, unless a `build` swapped in a site of its own meanwhile."""
 
     SETTLE = 1.0
-    _all: dict[Path, BackgroundIndexer] = {}
+    _all: ClassVar[dict[Path, BackgroundIndexer]] = {}
     _lock = threading.Lock()
 
     def __init__(self, root: Path):
@@ -50,7 +51,7 @@ class BackgroundIndexer:
         self.stopped = False
         self._changed = threading.Condition()
         self._thread: threading.Thread | None = None
-        self._indexer: subprocess.Popen | None = None
+        self._indexer: subprocess.Popen[str] | None = None
 
     @classmethod
     def of(cls, root: Path) -> BackgroundIndexer:
@@ -67,7 +68,7 @@ class BackgroundIndexer:
 
     def request(self, key: str) -> None:
         with self._changed:
-            if self.stopped or key in (self.wanted, self.made) and (self.root / SEARCH_DIR).is_dir():
+            if self.stopped or (key in (self.wanted, self.made) and (self.root / SEARCH_DIR).is_dir()):
                 return
             self.wanted = key
             self._changed.notify_all()
@@ -98,7 +99,7 @@ class BackgroundIndexer:
         with self._changed:
             self._end_indexer(signal.SIGKILL)
 
-    def _started(self, indexer: subprocess.Popen | None) -> None:
+    def _started(self, indexer: subprocess.Popen[str] | None) -> None:
         with self._changed:
             self._indexer = indexer
             if self.stopped:
@@ -157,12 +158,16 @@ class BackgroundIndexer:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _index_in_another_process(site_dir: Path, bundle_dir: Path, started: Callable[[subprocess.Popen], None]) -> None:
+def _index_in_another_process(
+    site_dir: Path, bundle_dir: Path, started: Callable[[subprocess.Popen[str]], None]
+) -> None:
     """`index_site` in a process of its own at a low CPU priority: the preview's process does
     not fork its large self, nor share its interpreter lock with the indexer, so an edit's
     rebuild runs as fast while search catches up. It leads a process group of its own (with
     the Pagefind it runs), which `started` is given to stop."""
-    code = "import sys; from pathlib import Path; from trialsite.render.background_index import _main; _main(sys.argv[1:])"
+    code = (
+        "import sys; from pathlib import Path; from trialsite.render.background_index import _main; _main(sys.argv[1:])"
+    )
     package_parent = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))}
     command = [sys.executable, "-c", code, str(site_dir), str(bundle_dir), str(os.getpid())]
@@ -170,10 +175,8 @@ def _index_in_another_process(site_dir: Path, bundle_dir: Path, started: Callabl
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True
     )
     started(proc)
-    try:
+    with contextlib.suppress(AttributeError, OSError):  # not a POSIX system, or already gone
         os.setpriority(os.PRIO_PROCESS, proc.pid, 10)  # inherited by what it starts, Pagefind included
-    except (AttributeError, OSError):  # not a POSIX system, or already gone
-        pass
     try:
         _, errors = proc.communicate(timeout=TIMEOUT)
     except subprocess.TimeoutExpired as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from .listing import Listing
 from .pages import plan_key
@@ -26,13 +27,13 @@ def catalogue_key(listings: Sequence[Listing], urls: Urls) -> str:
     return plan_key(CATALOGUE_ROUTE, FORMAT, urls.path(""), [listing.digest for listing in listings])
 
 
-def catalogue(listings: Sequence[Listing], urls: Urls) -> dict:
+def catalogue(listings: Sequence[Listing], urls: Urls) -> dict[str, Any]:
     """The catalogue as data. `listings` in list order (`TrialLists.ordered`)."""
     positions: dict[str, dict[str, int]] = {taxonomy.key: {} for taxonomy in TAXONOMIES}
     terms: dict[str, list[list[str]]] = {taxonomy.key: [] for taxonomy in TAXONOMIES}
     trials = []
     for listing in listings:
-        trial = {
+        trial: dict[str, Any] = {
             "slug": listing.slug,
             "title": listing.title,
             "nct_id": listing.nct_id,

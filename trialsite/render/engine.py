@@ -191,7 +191,9 @@ _ROOT: Path | None = None
 _PLANS: list[PagePlan] = []
 
 
-def _render_trial_job(job: tuple[str, str, bool]) -> tuple[str, tuple[TrialRecord, ExportRows] | None, list[ContentError]]:
+def _render_trial_job(
+    job: tuple[str, str, bool],
+) -> tuple[str, tuple[TrialRecord, ExportRows] | None, list[ContentError]]:
     slug, path, title_shared = job
     try:
         record, rows, html = _RENDERER.trial(slug, Path(path), title_shared)
@@ -296,7 +298,8 @@ class SiteBuilder:
         # A preview leaves its large files to a writer that may not have run: plan everything.
         replan = not self.live and any(key == DEFERRED for _, key in outputs.values())
         self._settle(state, candidates, set(changed), files)
-        if outputs and not (changed or removed_trials or replan) and all(os.path.isfile(root + path) for path in outputs):
+        unchanged = not (changed or removed_trials or replan)
+        if outputs and unchanged and all(os.path.isfile(root + path) for path in outputs):
             known.files, known.checked = files, True
             if self.live:  # ready for the first edit, so that it is as quick as the rest
                 known.load_records(state)
@@ -326,7 +329,9 @@ class SiteBuilder:
         except OSError:
             return True  # rendering it names the problem
 
-    def _settle(self, state: BuildState, candidates: set[str], changed: set[str], files: dict[str, tuple[str, Stamp]]) -> None:
+    def _settle(
+        self, state: BuildState, candidates: set[str], changed: set[str], files: dict[str, tuple[str, Stamp]]
+    ) -> None:
         """Trust the stamps of trials looked at and found unchanged whose stamps are now old
         enough (see SETTLE_NS). Goes over the few unsettled trials, not the catalogue."""
         unsettled = self.known.unsettled
@@ -445,11 +450,17 @@ class SiteBuilder:
         return tuple(sorted(written)), tuple(removed), len(new_outputs)
 
     def _update_trials(
-        self, state: BuildState, files: dict[str, tuple[str, Stamp]], changed: list[str], removed_trials: list[str], full: bool
+        self,
+        state: BuildState,
+        files: dict[str, tuple[str, Stamp]],
+        changed: list[str],
+        removed_trials: list[str],
+        full: bool,
     ) -> tuple[dict[str, TrialRecord], Change]:
         """Render the changed trials' pages and put their listings in the lists; what changed."""
         known = self.known
-        records = self._render_trials(state, [(slug, files[slug][0], known.shared.get(slug, False)) for slug in changed])
+        jobs = [(slug, files[slug][0], known.shared.get(slug, False)) for slug in changed]
+        records = self._render_trials(state, jobs)
         change = known.lists.update({**dict.fromkeys(removed_trials), **{s: r.listing for s, r in records.items()}})
         titled = known.lists.by_slug if full else {s for t in change.titles for s in known.lists.slugs_titled(t)}
         records.update(self._fix_shared_titles(state, titled, records, files))
@@ -494,7 +505,9 @@ class SiteBuilder:
             raise InvalidContent(sorted(problems, key=lambda p: (p.path, p.line or 0)))
         return records
 
-    def _fix_shared_titles(self, state: BuildState, slugs: Iterable[str], records: dict[str, TrialRecord], files) -> dict[str, TrialRecord]:
+    def _fix_shared_titles(
+        self, state: BuildState, slugs: Iterable[str], records: dict[str, TrialRecord], files
+    ) -> dict[str, TrialRecord]:
         """A trial's page title names its file when another trial has the same title; that can
         change when any trial's title changes, so those few pages are rendered again."""
         lists, shared = self.known.lists, self.known.shared
@@ -564,7 +577,9 @@ class SiteBuilder:
         ]
         if change is None or change.members:  # otherwise no page came or went
             indexable = indexable_routes(lists)
-            sitemap = FilePlan(feeds.SITEMAP_ROUTE, lambda: plan_key(indexable), lambda: [feeds.sitemap(indexable, urls)])
+            sitemap = FilePlan(
+                feeds.SITEMAP_ROUTE, lambda: plan_key(indexable), lambda: [feeds.sitemap(indexable, urls)]
+            )
             plans.append(sitemap)
         for path, data in read_static(self.templates_dir).items():
             plans.append(FilePlan(path, lambda data=data: digest(data), lambda data=data: [data]))

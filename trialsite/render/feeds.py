@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import uuid
 import xml.etree.ElementTree as ET
-
 from collections.abc import Callable, Iterable
 
 from .config import SiteConfig
@@ -98,8 +97,5 @@ def robots(urls: Urls) -> bytes:
 
 def _document(root: ET.Element) -> bytes:
     ET.indent(root)
-    return (
-        b'<?xml version="1.0" encoding="utf-8"?>\n'
-        + ET.tostring(root, encoding="utf-8", xml_declaration=False)
-        + b"\n"
-    )
+    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)  # typed Any for a named encoding
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"

@@ -101,7 +101,8 @@ class TrialLists:
     def _add(self, listing: Listing, change: Change, place: Callable[[Rows, Listing], None]) -> None:
         self.by_slug[listing.slug] = listing
         place(self.rows, listing)
-        if self._newest is not None and (len(self._newest) < FEED_ENTRIES or feed_order(listing) > feed_order(self._newest[-1])):
+        newest = self._newest
+        if newest is not None and (len(newest) < FEED_ENTRIES or feed_order(listing) > feed_order(newest[-1])):
             self._newest = None
         self._titles.setdefault(listing.title.casefold(), set()).add(listing.slug)
         change.titles.add(listing.title.casefold())

@@ -14,18 +14,21 @@ from __future__ import annotations
 import functools
 import html
 import re
+from typing import TYPE_CHECKING
 
 from markdown_it_pyrs import MarkdownIt
 from markupsafe import Markup
 
-PLUGINS = [
-    "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
-    "autolink", "backticks", "emphasis", "entity", "escape", "link", "newline",
-]
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt as ReferenceMarkdownIt
+
 # Headings inside a field sit under the page's own h1 and the section's h2.
 HEADING_SHIFT = 2
 
-_md = MarkdownIt("zero").enable_many(PLUGINS)
+_md = MarkdownIt("zero").enable_many([
+    "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
+    "autolink", "backticks", "emphasis", "entity", "escape", "link", "newline",
+])
 # Raw HTML is off, so every tag in the output is one the renderer made.
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
 _TAG = re.compile(r"<[^>]*>")
@@ -40,11 +43,12 @@ def render(text: str) -> str:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # pyo3's PanicException derives from BaseException
-        return _reference().render(text)
+        rendered: str = _reference().render(text)  # typed Any: markdown-it-py's renderer is pluggable
+        return rendered
 
 
 @functools.cache
-def _reference():
+def _reference() -> ReferenceMarkdownIt:
     """markdown-it-py, the same renderer in Python, for where the port panics (it does on some
     malformed links with multi-byte characters), so no content can stop a build. Loaded only
     then: importing it costs every run ~45 ms."""

@@ -16,6 +16,7 @@ import ctypes
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import BuildError
@@ -78,6 +79,7 @@ class StagedOutput:
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
+_renameat2: Callable[..., int] | None
 try:
     _renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
 except (OSError, AttributeError):  # not Linux, or a C library without renameat2
@@ -88,9 +90,7 @@ def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two directories; False where the system cannot (then nothing happened)."""
     if _renameat2 is None:
         return False
-    if _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
-        return True
-    return False
+    return _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
 
 
 class LiveOutput:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from . import jsonld
 from .config import SiteConfig
 from .listing import Link, Listing
-from .markdown import shorten
 from .lists import Rows, TermId, TrialLists
+from .markdown import shorten
 from .search import SEARCH_DIR
 from .taxonomy import CONDITIONS, DRUGS, NOT_STATED, PHASES_TAXONOMY, STATUSES_TAXONOMY, TAXONOMIES, Taxonomy, Term
 from .trialview import TrialView
@@ -84,7 +84,7 @@ def index_plans(
 ) -> list[PagePlan]:
     """Plans of the pages that list trials: home, taxonomy indexes, the 404 and search pages, and
     the pages of every term, or only of `terms` (the term lists an edit touched)."""
-    plans = home_plans(lists, config) + [_not_found_plan(config), search_plan(config)]
+    plans = [*home_plans(lists, config), _not_found_plan(config), search_plan(config)]
     for taxonomy in TAXONOMIES:
         details = drug_classes if taxonomy is DRUGS else None
         summaries = [
@@ -123,7 +123,9 @@ def _chips(taxonomy: Taxonomy, terms: list[Term]) -> list[Term]:
     return sorted(terms, key=lambda term: (-term.trials, term.name.casefold()))[:MAX_CHIPS]
 
 
-def _paginated(base: str, rows: Rows, key: str, make: Callable[[str, list[Listing], Pagination], Page]) -> list[PagePlan]:
+def _paginated(
+    base: str, rows: Rows, key: str, make: Callable[[str, list[Listing], Pagination], Page]
+) -> list[PagePlan]:
     """One plan per PAGE_SIZE rows; a page's key covers its own rows and the page count."""
     routes = list_routes(base, len(rows))
     plans = []
@@ -132,7 +134,7 @@ def _paginated(base: str, rows: Rows, key: str, make: Callable[[str, list[Listin
         pagination = Pagination(number, routes)
         page_key = plan_key(key, route, len(routes), rows_digest(tuple(rows.digests[start : start + PAGE_SIZE])))
         chunk = rows.listings[start : start + PAGE_SIZE]
-        plans.append(PagePlan(route, page_key, lambda r=route, c=chunk, p=pagination: make(r, c, p)))
+        plans.append(PagePlan(route, page_key, partial(make, route, chunk, pagination)))
     return plans
 
 
@@ -221,7 +223,9 @@ def _term_plans(taxonomy: Taxonomy, summary: TermSummary, members: Rows, config:
     return _paginated(term.route, members, key, make)
 
 
-def trial_page(view: TrialView, title_shared: bool, config: SiteConfig, urls: Urls, drug_classes: dict[str, str]) -> Page:
+def trial_page(
+    view: TrialView, title_shared: bool, config: SiteConfig, urls: Urls, drug_classes: dict[str, str]
+) -> Page:
     record = view.record
     # Every page needs its own <title>; the file name tells two trials of the same title apart.
     name = f"{record.title} ({view.slug})" if title_shared else record.title

@@ -53,7 +53,9 @@ def pagefind_binary() -> Path:
     try:
         from pagefind_bin import get_executable
     except ImportError as exc:
-        raise BuildError("pagefind", "not installed: `pip install 'pagefind[bin]'` (a dependency of trialsite)") from exc
+        raise BuildError(
+            "pagefind", "not installed: `pip install 'pagefind[bin]'` (a dependency of trialsite)"
+        ) from exc
     return Path(get_executable())
 
 
@@ -65,7 +67,9 @@ _DOCUMENT_HEAD = b'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">
 PARALLEL_DOCUMENTS = 2000
 DOCUMENTS_A_JOB = 250
 # What Pagefind prints as it starts each of its long steps, and what a build shows for each.
-PAGEFIND_STEPS = {"[Parsing files]": "reading pages", "[Building search indexes]": "indexing words", "Total:": "writing the index"}
+PAGEFIND_STEPS = {
+    "[Parsing files]": "reading pages", "[Building search indexes]": "indexing words", "Total:": "writing the index"
+}
 
 Progress = Callable[[str, int, int], None]
 
@@ -101,8 +105,15 @@ def write_documents(site_dir: Path, documents_dir: Path, progress: Progress = no
     """A search document for every trial page of `site_dir`, at the same path under `documents_dir`
     (so Pagefind gives each result its page's URL)."""
     trials = site_dir / "trials"
-    slugs = sorted(entry.name for entry in os.scandir(trials) if os.path.isfile(os.path.join(entry.path, "index.html"))) if trials.is_dir() else []
-    jobs = [(str(site_dir), str(documents_dir), slugs[i : i + DOCUMENTS_A_JOB]) for i in range(0, len(slugs), DOCUMENTS_A_JOB)]
+    slugs: list[str] = []
+    if trials.is_dir():
+        slugs = sorted(
+            entry.name for entry in os.scandir(trials) if os.path.isfile(os.path.join(entry.path, "index.html"))
+        )
+    jobs = [
+        (str(site_dir), str(documents_dir), slugs[i : i + DOCUMENTS_A_JOB])
+        for i in range(0, len(slugs), DOCUMENTS_A_JOB)
+    ]
     workers = min(os.cpu_count() or 1, 8)
     done = 0
     with contextlib.ExitStack() as stack:
@@ -148,12 +159,17 @@ def _run_pagefind(command: list[str], progress: Progress) -> tuple[int, list[str
     """Run Pagefind, showing the steps it announces as progress: its exit code and last lines."""
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
     timed_out = threading.Event()
-    timer = threading.Timer(TIMEOUT, lambda: (timed_out.set(), proc.kill()))
+
+    def stop() -> None:
+        timed_out.set()
+        proc.kill()
+
+    timer = threading.Timer(TIMEOUT, stop)
     timer.start()
     last: collections.deque[str] = collections.deque(maxlen=5)
     steps = len(PAGEFIND_STEPS) + 1
     try:
-        for line in map(str.strip, proc.stdout):  # type: ignore[arg-type]
+        for line in map(str.strip, proc.stdout):  # type: ignore[arg-type]  # piped, so never None
             if line:
                 last.append(line)
             if line in PAGEFIND_STEPS:

@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 
 from .listing import Listing
 
@@ -94,7 +95,7 @@ class BuildState:
         for (row,) in self.db.execute(f"SELECT {column} FROM trials ORDER BY slug"):
             yield row
 
-    def transaction(self) -> sqlite3.Connection:
+    def transaction(self) -> _Transaction:
         self.db.execute("BEGIN")
         return _Transaction(self.db)
 
@@ -115,7 +116,9 @@ class BuildState:
         self.db.executemany("DELETE FROM outputs WHERE path=?", [(p,) for p in sorted(before.keys() - outputs.keys())])
         # Carried entries are the very objects `before` holds: most are told apart by identity.
         changed = [(p, e) for p, e in outputs.items() if before.get(p) is not e]
-        self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)", [(p, *e) for p, e in changed if before.get(p) != e])
+        self.db.executemany(
+            "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)", [(p, *e) for p, e in changed if before.get(p) != e]
+        )
 
 
 class _Transaction:
@@ -128,5 +131,7 @@ class _Transaction:
     def __enter__(self) -> sqlite3.Connection:
         return self.db
 
-    def __exit__(self, kind, value, traceback) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         self.db.execute("COMMIT" if kind is None else "ROLLBACK")

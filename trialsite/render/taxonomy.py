@@ -9,11 +9,11 @@ last, so every trial can be found from every index.
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..model import PHASES, STATUSES, Trial
 from .urls import taxonomy_route

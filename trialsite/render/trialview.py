@@ -17,7 +17,10 @@ from . import markdown
 from .listing import Listing, listing_of
 
 CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/"
-MONTHS = "January February March April May June July August September October November December".split()
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
 _NUMBERED = re.compile(r"^(\d+)[.)]\s+(.*)$")
 
 
@@ -86,8 +89,9 @@ def criterion(text: str) -> Criterion:
     """First line is the criterion; each following line is a sub-item."""
     lines = [line.strip() for line in text.splitlines() if line.strip()] or [text]
     head, rest = lines[0], lines[1:]
-    matches = [_NUMBERED.match(line) for line in rest]
-    if rest and all(matches) and [int(m[1]) for m in matches] == list(range(1, len(rest) + 1)):
+    matches = [m for line in rest if (m := _NUMBERED.match(line))]
+    # Numbered 1, 2, 3... in order, every one of them (an unnumbered line leaves the count short).
+    if rest and [int(m[1]) for m in matches] == list(range(1, len(rest) + 1)):
         return Criterion(head, tuple(m[2] for m in matches), numbered=True)
     return Criterion(head, tuple(rest), numbered=False)
 
