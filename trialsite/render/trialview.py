@@ -17,10 +17,7 @@ from . import markdown
 from .listing import Listing, listing_of
 
 CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/"
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
+MONTHS = "January February March April May June July August September October November December".split()
 _NUMBERED = re.compile(r"^(\d+)[.)]\s+(.*)$")
 
 
