@@ -246,30 +246,48 @@ def make_record(index: int, seed: int) -> dict:
     endpoint, endpoint2 = rng.sample(words.ENDPOINTS, 2)
     design = rng.choice(words.DESIGN_WORDS)
     slots = {
-        "Drug": _title_name(drugs[0]), "Drug2": _title_name(second), "drug": drugs[0], "drug2": second,
-        "cond": conditions[0], "cond_l": conditions[0].lower(), "stage": rng.choice(("Advanced", "Metastatic", "Resectable", "Recurrent")),
-        "joiner": rng.choice(("Plus", "Combined With", "and", "With")), "phase_title": PHASE_WORDS[phase].title().replace("Iii", "III").replace("Ii", "II"),
-        "phase_words": PHASE_WORDS[phase], "line": rng.choice(("First-Line", "Second-Line", "Adjuvant", "Neoadjuvant", "Maintenance")),
-        "design": design, "design_title": design.split(",")[0].title(), "code": f"{rng.choice(words._DRUG_CODES)}-{rng.randint(100, 999)}",
+        "Drug": _title_name(drugs[0]),
+        "Drug2": _title_name(second),
+        "drug": drugs[0],
+        "drug2": second,
+        "cond": conditions[0],
+        "cond_l": conditions[0].lower(),
+        "stage": rng.choice(("Advanced", "Metastatic", "Resectable", "Recurrent")),
+        "joiner": rng.choice(("Plus", "Combined With", "and", "With")),
+        "phase_title": PHASE_WORDS[phase].title().replace("Iii", "III").replace("Ii", "II"),
+        "phase_words": PHASE_WORDS[phase],
+        "line": rng.choice(("First-Line", "Second-Line", "Adjuvant", "Neoadjuvant", "Maintenance")),
+        "design": design,
+        "design_title": design.split(",")[0].title(),
+        "code": f"{rng.choice(words._DRUG_CODES)}-{rng.randint(100, 999)}",
         "acronym": "".join(rng.choice("ABCDEFGHIKLMNOPRSTVZ") for _ in range(rng.randint(4, 7))),
-        "endpoint_l": _lower_first(endpoint[0]), "endpoint2_l": _lower_first(endpoint2[0]), "biomarker": rng.choice(words.BIOMARKERS),
-        "n": rng.choice((24, 36, 60, 90, 120, 240, 480, 720)), "weeks": rng.choice((6, 8, 9, 12)),
-        "months": rng.choice((6, 12, 24)), "cycle": rng.choice((14, 21, 28)), "sites": rng.randint(1, 80),
+        "endpoint_l": _lower_first(endpoint[0]),
+        "endpoint2_l": _lower_first(endpoint2[0]),
+        "biomarker": rng.choice(words.BIOMARKERS),
+        "n": rng.choice((24, 36, 60, 90, 120, 240, 480, 720)),
+        "weeks": rng.choice((6, 8, 9, 12)),
+        "months": rng.choice((6, 12, 24)),
+        "cycle": rng.choice((14, 21, 28)),
+        "sites": rng.randint(1, 80),
         "ratio": rng.choice(("1:1", "2:1", "1:1:1")),
         "dose": rng.choice(("1000 mg/m²", "200 mg", "25 mg/m²", "1200 mg", "10 mg/kg", "125 mg/m²")),
     }
     title = make_title(rng, slots)
     summary = make_summary(rng, slots)
     description = make_description(rng, slots) if rng.random() < 0.65 else None
-    interventions = [{"type": "BIOLOGICAL" if drug.endswith("mab") else "DRUG", "name": _title_name(drug)} for drug in drugs]
+    interventions = [
+        {"type": "BIOLOGICAL" if drug.endswith("mab") else "DRUG", "name": _title_name(drug)} for drug in drugs
+    ]
     if rng.random() < 0.3:
         kind, name = rng.choice(words.OTHER_INTERVENTIONS)
         interventions.append({"type": kind, "name": name})
     taken: set = set()
     start = rng.randint(2012, 2026)
     n_dates = rng.choices((0, 1, 2, 3), (30, 20, 20, 30))[0]
-    dates = [{"label": label, "date": _date(rng, start + offset)}
-             for label, offset in zip(("Study start", "Primary completion", "Study completion"), (0, 2, 3))][:n_dates]
+    dates = [
+        {"label": label, "date": _date(rng, start + offset)}
+        for label, offset in zip(("Study start", "Primary completion", "Study completion"), (0, 2, 3), strict=True)
+    ][:n_dates]
     n_locations = 0 if rng.random() < 0.2 else min(30, 1 + int(rng.expovariate(1 / 5)))
     seed_text = f"{title}\n{summary}\n{description or ''}\n"
     has_nct = rng.random() < 0.95
@@ -301,7 +319,9 @@ def make_record(index: int, seed: int) -> dict:
         "design": {
             "allocation": rng.choices(("Randomized", "Non-randomized", None), (45, 15, 40))[0],
             "arms": rng.choices((1, 2, 3, 4, None), (35, 35, 8, 4, 18))[0],
-            "masking": rng.choices(("None (Open Label)", "Single", "Double", "Triple", "Quadruple", None), (55, 4, 8, 4, 9, 20))[0],
+            "masking": rng.choices(
+                ("None (Open Label)", "Single", "Double", "Triple", "Quadruple", None), (55, 4, 8, 4, 9, 20)
+            )[0],
             "centres": rng.choices(("Single centre", "Multicentre", None), (30, 40, 30))[0],
         },
         "locations": sorted(rng.sample(p.locations, n_locations)),
@@ -345,8 +365,9 @@ def _dump_unchecked(data) -> str:
     more than half the cost of writing a trial). Every CHECK_EVERY-th trial is also written by
     the real `dump` and compared; on any difference the real one is used from then on."""
     stream = io.StringIO()
-    dumper = yamlio._BlockDumper(stream, allow_unicode=True, sort_keys=False, width=yamlio.WIDTH,
-                                 default_flow_style=False)
+    dumper = yamlio._BlockDumper(
+        stream, allow_unicode=True, sort_keys=False, width=yamlio.WIDTH, default_flow_style=False
+    )
     represent_str = dumper.yaml_representers[str]
 
     def str_node(value: str) -> yaml.Node:
@@ -390,8 +411,11 @@ def make_trial(index: int, seed: int) -> tuple[str | None, str, str]:
     if index % CHECK_EVERY == 0:
         checked = render_trial(trial)
         if checked != text:
-            print(f"generate: trial {index}: the unchecked dump differs from render_trial; "
-                  "using render_trial for everything from here (slower)", file=sys.stderr)
+            print(
+                f"generate: trial {index}: the unchecked dump differs from render_trial; "
+                "using render_trial for everything from here (slower)",
+                file=sys.stderr,
+            )
             _fast_dump_ok = False
             text = checked
     return trial.nct_id, trial.title, text
@@ -437,7 +461,7 @@ def generate(n: int, out_dir: Path, seed: int = 1, jobs: int | None = None) -> d
 
     total_bytes = sum(written for written, _ in results)
     taken = {path.stem for path in trials_dir.glob("*.yaml")}
-    for index, title, text in sorted(item for _, items in results for item in items):
+    for _index, title, text in sorted(item for _, items in results for item in items):
         base = slugify(title)
         slug, k = base, 2
         while slug in taken:  # as extract's _unique_slug does
@@ -448,8 +472,14 @@ def generate(n: int, out_dir: Path, seed: int = 1, jobs: int | None = None) -> d
         total_bytes += len(data)
 
     _check_sample(trials_dir, seed)
-    info = {"n": n, "seed": seed, "generator_version": GENERATOR_VERSION, "files": len(taken),
-            "bytes": total_bytes, "seconds": round(time.perf_counter() - started, 2)}
+    info = {
+        "n": n,
+        "seed": seed,
+        "generator_version": GENERATOR_VERSION,
+        "files": len(taken),
+        "bytes": total_bytes,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
     if len(taken) != n:
         raise SystemExit(f"generate: wrote {len(taken)} files for {n} trials; this is a bug")
     marker.write_text(json.dumps(info, indent=2) + "\n")
@@ -473,8 +503,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.n < 1:
         parser.error("n must be at least 1")
     info = generate(args.n, args.out_dir, args.seed, args.jobs)
-    print(f"generate: {info['n']} trials, {info['bytes'] / 1e6:.1f} MB of YAML in "
-          f"{args.out_dir / 'content' / 'trials'} ({info['seconds']} s)")
+    print(
+        f"generate: {info['n']} trials, {info['bytes'] / 1e6:.1f} MB of YAML in "
+        f"{args.out_dir / 'content' / 'trials'} ({info['seconds']} s)"
+    )
     return 0
 
 

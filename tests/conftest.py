@@ -18,8 +18,8 @@ import pytest
 from trialsite.content import load_vocabulary
 from trialsite.extract import extract
 from trialsite.extract.drugs import DrugIndex
-from trialsite.model import Trial
 from trialsite.lock import SCRATCH_PREFIX
+from trialsite.model import Trial
 from trialsite.render.background_index import BackgroundIndexer
 from trialsite.seeds import read_seed
 

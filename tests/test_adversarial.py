@@ -173,7 +173,8 @@ def injected_markup(html: str, base_path: str = "/", links_from_content: bool = 
     hand-edited YAML, never text extracted from a scraped seed."""
     page = Page(html)
     found = []
-    if not any(tag == "meta" and (attrs.get("http-equiv") or "").lower() == "content-security-policy" for tag, attrs in page.tags):
+    csp = "content-security-policy"
+    if not any(tag == "meta" and (attrs.get("http-equiv") or "").lower() == csp for tag, attrs in page.tags):
         found.append("no Content-Security-Policy meta tag")
     for tag, attrs in page.tags:
         if tag not in _TAGS:
@@ -295,7 +296,7 @@ def catalogue(tmp_path_factory):
 
 
 def test_the_default_command_exits_1_naming_every_refused_seed(catalogue):
-    root, code, _, err = catalogue
+    _root, code, _, err = catalogue
     assert code == 1
     for name in REFUSED_SEEDS:
         assert name in err
@@ -338,7 +339,8 @@ def test_template_syntax_in_a_seed_shows_literally_and_is_never_evaluated(catalo
 
 def test_two_seeds_with_the_same_title_or_registry_id_get_distinct_files(catalogue):
     files = extracted_files(catalogue[0])
-    assert {files["same_title_a.txt"], files["same_title_b.txt"]} == {"duplicate-title-trial.yaml", "duplicate-title-trial-2.yaml"}
+    same_titles = {files["same_title_a.txt"], files["same_title_b.txt"]}
+    assert same_titles == {"duplicate-title-trial.yaml", "duplicate-title-trial-2.yaml"}
     assert {files["same_nct_a.txt"], files["same_nct_b.txt"]} == {"nct09990002.yaml", "nct09990002-2.yaml"}
 
 
@@ -348,7 +350,9 @@ def test_a_title_that_looks_like_a_path_stays_inside_content_and_site(catalogue)
     assert files["path_escape.txt"] == "etc-passwd.yaml"
     assert files["path_escape_dots.txt"] == "trial.yaml"
     assert files["path_escape_windows.txt"] == "windows-system32-config.yaml"
-    assert sorted(p.name for p in root.iterdir()) == [".site.build-state.sqlite", ".site.lock", "content", "seeds", "site", "site.toml"]
+    assert sorted(p.name for p in root.iterdir()) == [
+        ".site.build-state.sqlite", ".site.lock", "content", "seeds", "site", "site.toml"
+    ]
     assert all(".." not in p.parts for p in (root / "site").rglob("*"))
 
 
@@ -446,7 +450,9 @@ def test_a_valid_file_with_hostile_text_builds_and_shows_it_as_text(project, cap
     assert injected_markup(html, links_from_content=True) == []
     assert load_record(project / "content" / "trials" / f"{slug}.yaml", Trial).title in Page(html).visible_text
     pages = site_pages(project / "site")
-    assert {path: found for path, page in pages.items() if (found := injected_markup(page, links_from_content=True))} == {}
+    assert {
+        path: found for path, page in pages.items() if (found := injected_markup(page, links_from_content=True))
+    } == {}
 
 
 def test_markdown_raw_html_and_script_links_show_as_text(project):

@@ -98,7 +98,11 @@ def test_yaml_11_surprises_stay_strings(content, capsys, old, new, field):
 
 
 def test_unquoted_date_in_a_text_field_is_accepted_as_text(content, capsys):
-    write_variant(content, "t.yaml", [("sponsor: Cancer Institute and Hospital, Chinese Academy of Medical Sciences", "sponsor: 2024-10-27")])
+    write_variant(
+        content,
+        "t.yaml",
+        [("sponsor: Cancer Institute and Hospital, Chinese Academy of Medical Sciences", "sponsor: 2024-10-27")],
+    )
     assert check(content, capsys) == (0, "")
 
 

@@ -22,8 +22,8 @@ import pytest
 from conftest import ROOT, scratch_folders
 from trialsite import lock
 from trialsite.cli import main
-from trialsite.errors import OutputError
 from trialsite.content import load_record
+from trialsite.errors import OutputError
 from trialsite.lock import build_lock
 from trialsite.model import Trial
 from trialsite.sync import render_trial
@@ -98,7 +98,7 @@ def two_catalogues(tmp_path_factory):
 
 
 def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_site(two_catalogues, tmp_path):
-    root, contents, sites = two_catalogues
+    _root, contents, sites = two_catalogues
     out = tmp_path / "site"
     assert run_build(contents["a"], out).returncode == 0
     current = "a"
@@ -124,7 +124,9 @@ def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_site(two_catalog
         if now == before:
             outcomes.append((round(moment, 2), "old"))
         else:
-            assert is_whole_build_of(now, sites[target]), f"killed after {moment:.2f} s: site/ is neither the old nor the new site"
+            assert is_whole_build_of(now, sites[target]), (
+                f"killed after {moment:.2f} s: site/ is neither the old nor the new site"
+            )
             outcomes.append((round(moment, 2), "new"))
             current = target
     result = run_build(contents["a"], out)  # the next build succeeds, whatever the kills left
@@ -136,7 +138,7 @@ def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_site(two_catalog
 def test_an_invalid_file_in_a_parallel_build_is_reported_not_hung(two_catalogues, tmp_path):
     """Problems found in worker processes travel back to the parent (they once could not be
     unpickled, and the pool waited for ever)."""
-    root, contents, sites = two_catalogues
+    _root, contents, _sites = two_catalogues
     content = tmp_path / "content"
     shutil.copytree(contents["a"], content)
     broken = sorted((content / "trials").glob("*.yaml"))[7]
@@ -147,7 +149,7 @@ def test_an_invalid_file_in_a_parallel_build_is_reported_not_hung(two_catalogues
 
 
 def test_leftovers_of_killed_builds_are_cleared_and_a_missing_site_put_back(two_catalogues, tmp_path):
-    root, contents, sites = two_catalogues
+    _root, contents, sites = two_catalogues
     out = tmp_path / "site"
     assert run_build(contents["a"], out).returncode == 0
     (tmp_path / ".site-new-killed1").mkdir()
@@ -161,7 +163,7 @@ def test_leftovers_of_killed_builds_are_cleared_and_a_missing_site_put_back(two_
 
 
 def test_the_next_build_clears_scratch_folders_whose_process_is_gone(two_catalogues, tmp_path):
-    root, contents, sites = two_catalogues
+    _root, contents, _sites = two_catalogues
     out = tmp_path / "site"
     ended = subprocess.Popen(["true"])  # its process id no longer runs
     ended.wait()
@@ -174,14 +176,18 @@ def test_the_next_build_clears_scratch_folders_whose_process_is_gone(two_catalog
 
 
 def test_a_second_build_waits_for_the_first_and_both_finish(two_catalogues, tmp_path):
-    root, contents, sites = two_catalogues
+    _root, contents, sites = two_catalogues
     out = tmp_path / "site"
-    first = subprocess.Popen(build_command(contents["a"], out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        build_command(contents["a"], out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not _holds_lock(out, first.pid):
         time.sleep(0.02)
     assert _holds_lock(out, first.pid), "the first build never took the lock"
-    second = subprocess.Popen(build_command(contents["b"], out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    second = subprocess.Popen(
+        build_command(contents["b"], out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     _, first_err = first.communicate(timeout=120)
     _, second_err = second.communicate(timeout=120)
     assert (first.returncode, second.returncode) == (0, 0), first_err + second_err
@@ -280,7 +286,8 @@ def _mount_tmpfs(directory: Path, size: str) -> bool:
     if os.geteuid() != 0 or not shutil.which("mount"):
         return False
     directory.mkdir()
-    return subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(directory)], capture_output=True).returncode == 0
+    command = ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(directory)]
+    return subprocess.run(command, capture_output=True).returncode == 0
 
 
 @pytest.fixture

@@ -18,13 +18,18 @@ from trialsite.render import markdown
 
 REFERENCE = MarkdownIt("commonmark", {"html": False}).disable("image")
 
-word = st.sampled_from(["trial", "dose", "PD-1", "≥10", "<1cm", "&", "a_b", "x*y", "R0/R1", "\\>", "{{ 7*7 }}", "<script>"])
+word = st.sampled_from(
+    ["trial", "dose", "PD-1", "≥10", "<1cm", "&", "a_b", "x*y", "R0/R1", "\\>", "{{ 7*7 }}", "<script>"]
+)
 inline = st.one_of(
     word,
     word.map(lambda w: f"*{w}*"),
     word.map(lambda w: f"**{w}**"),
     word.map(lambda w: f"`{w}`"),
-    st.sampled_from(["[registry](https://clinicaltrials.gov)", "[bad](javascript:alert(1))", "<https://example.org>", "![img](https://t.example/p.png)"]),
+    st.sampled_from([
+        "[registry](https://clinicaltrials.gov)", "[bad](javascript:alert(1))", "<https://example.org>",
+        "![img](https://t.example/p.png)",
+    ]),
 )
 line = st.lists(inline, min_size=1, max_size=8).map(" ".join)
 block = st.one_of(
@@ -36,9 +41,14 @@ block = st.one_of(
     line.map(lambda text: "```\n" + text + "\n```"),
 )
 documents = st.lists(block, min_size=1, max_size=6).map("\n\n".join)
-anything = st.lists(st.sampled_from(["# ", "- ", "1. ", "> ", "*", "`", "```\n", "[a](", "javascript:x)", "<b>",
-                                     "</script>", "&#60;", "\\[", "]", "![i](x.png)", "\n", "\n\n", "    ", "text", "<javascript:x>"])
-                    | st.text(max_size=6), max_size=30).map("".join)
+anything = st.lists(
+    st.sampled_from([
+        "# ", "- ", "1. ", "> ", "*", "`", "```\n", "[a](", "javascript:x)", "<b>", "</script>", "&#60;", "\\[", "]",
+        "![i](x.png)", "\n", "\n\n", "    ", "text", "<javascript:x>",
+    ])
+    | st.text(max_size=6),
+    max_size=30,
+).map("".join)
 
 
 def port(text: str) -> str:

@@ -13,13 +13,12 @@ import pytest
 from conftest import ROOT
 from trialsite.content import load_record, load_vocabulary
 from trialsite.model import Trial
-from trialsite.render import SiteBuilder, SiteConfig
-from trialsite.render import background_index, engine, pages
+from trialsite.render import SiteBuilder, SiteConfig, background_index, engine, pages
 from trialsite.render.lists import TrialLists
 from trialsite.render.pages import index_plans
+from trialsite.render.search import UNORDERED_FILES
 from trialsite.render.state import BuildState
 from trialsite.render.urls import output_path
-from trialsite.render.search import UNORDERED_FILES
 from trialsite.sync import render_trial
 
 CONFIG = SiteConfig(title="Test catalogue", description="Testing.", base_url="https://example.org/sub/")
@@ -35,7 +34,9 @@ def content(tmp_path):
     phases = ["Phase 1", "Phase 2", "Phase 3", None]
     for n in range(75):
         base = load_record(originals[n % len(originals)], Trial)
-        variant = Trial.model_validate(base.model_dump() | {"title": f"{base.title} (variant {n})", "phase": phases[n % 4]})
+        variant = Trial.model_validate(
+            base.model_dump() | {"title": f"{base.title} (variant {n})", "phase": phases[n % 4]}
+        )
         (target / "trials" / f"variant-{n:02d}.yaml").write_text(render_trial(variant), "utf-8")
     return target
 
@@ -51,7 +52,11 @@ UNORDERED = UNORDERED_FILES
 
 def snapshot(out):
     files = (p for p in sorted(out.rglob("*")) if p.is_file())
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in files if not UNORDERED.match(p.relative_to(out).as_posix())}
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in files
+        if not UNORDERED.match(p.relative_to(out).as_posix())
+    }
 
 
 def edit(content, slug, **changes):
@@ -83,11 +88,11 @@ def test_rebuild_with_nothing_changed_writes_nothing(content, tmp_path):
 
 
 EDITS = {
-    "eligibility text (trial page only)": dict(eligibility={"inclusion": ["Adults"], "exclusion": []}),
-    "title (lists move)": dict(title="Zzz renamed trial"),
-    "phase (phase pages and counts)": dict(phase="Phase 4"),
-    "drugs (drug pages)": dict(drugs=["capecitabine", "brand-new-drug"]),
-    "status": dict(status="Completed"),
+    "eligibility text (trial page only)": {"eligibility": {"inclusion": ["Adults"], "exclusion": []}},
+    "title (lists move)": {"title": "Zzz renamed trial"},
+    "phase (phase pages and counts)": {"phase": "Phase 4"},
+    "drugs (drug pages)": {"drugs": ["capecitabine", "brand-new-drug"]},
+    "status": {"status": "Completed"},
 }
 
 
@@ -149,7 +154,9 @@ def test_a_template_change_rebuilds_everything(content, tmp_path):
     footer.write_text(footer.read_text("utf-8").replace("not medical advice", "NOT MEDICAL ADVICE"), "utf-8")
     result = SiteBuilder(content, out, CONFIG, templates).build()
     assert all(b"NOT MEDICAL ADVICE" in (out / path).read_bytes() for path in result.written if path.endswith(".html"))
-    assert len([p for p in result.written if p.endswith(".html")]) == len([p for p in snapshot(out) if p.endswith(".html")])
+    assert len([p for p in result.written if p.endswith(".html")]) == len(
+        [p for p in snapshot(out) if p.endswith(".html")]
+    )
 
 
 def test_a_file_missing_from_the_built_site_is_rendered_again(content, tmp_path):
@@ -213,14 +220,14 @@ def test_a_live_build_writes_the_large_files_afterwards_and_they_come_out_right(
 
 
 PREVIEW_EDITS = [
-    ("variant-07", dict(title="Aardvark first now")),  # moves across pages of several lists
-    ("variant-08", dict(phase="Phase 4")),  # a phase list gains its only trial
-    ("variant-08", dict(phase="Phase 2")),  # ... and the term is gone again
-    ("variant-09", dict(drugs=["brand-new-drug"])),  # drug lists lose a trial, a new drug comes
-    ("variant-11", dict(title="Same title")),
-    ("variant-12", dict(title="same title")),  # now two trials share a title
-    ("variant-11", dict(title="Another title")),  # ... and no longer
-    ("variant-13", dict(eligibility={"inclusion": ["Adults"], "exclusion": []})),  # no list changes
+    ("variant-07", {"title": "Aardvark first now"}),  # moves across pages of several lists
+    ("variant-08", {"phase": "Phase 4"}),  # a phase list gains its only trial
+    ("variant-08", {"phase": "Phase 2"}),  # ... and the term is gone again
+    ("variant-09", {"drugs": ["brand-new-drug"]}),  # drug lists lose a trial, a new drug comes
+    ("variant-11", {"title": "Same title"}),
+    ("variant-12", {"title": "same title"}),  # now two trials share a title
+    ("variant-11", {"title": "Another title"}),  # ... and no longer
+    ("variant-13", {"eligibility": {"inclusion": ["Adults"], "exclusion": []}}),  # no list changes
     ("variant-14", None),  # deleted: every list it was on loses it
     ("variant-99", "variant-15"),  # a new trial, a copy of another
 ]
@@ -244,8 +251,11 @@ def test_a_preview_told_which_files_changed_matches_a_cold_build_after_every_edi
             edit(content, slug, **change)
         preview.build(touched=[path])
         preview.write_deferred()
-        expected = {p: data for p, data in cold(content, tmp_path, f"cold-{step}").items() if not p.startswith("pagefind/")}
-        assert {p: data for p, data in snapshot(out).items() if not p.startswith("pagefind/")} == expected, (slug, change)
+        expected = {
+            p: data for p, data in cold(content, tmp_path, f"cold-{step}").items() if not p.startswith("pagefind/")
+        }
+        built = {p: data for p, data in snapshot(out).items() if not p.startswith("pagefind/")}
+        assert built == expected, (slug, change)
 
 
 def test_page_keys_do_not_depend_on_the_process_that_made_them(content, tmp_path):
@@ -264,7 +274,9 @@ def test_page_keys_do_not_depend_on_the_process_that_made_them(content, tmp_path
     drug_classes = engine.drug_class_table(load_vocabulary(content))
     plans = index_plans(lists, drug_classes, CONFIG)
     assert len(plans) > 20
-    assert {plan.route: outputs[output_path(plan.route)][1] for plan in plans} == {plan.route: plan.key for plan in plans}
+    assert {plan.route: outputs[output_path(plan.route)][1] for plan in plans} == {
+        plan.route: plan.key for plan in plans
+    }
 
 
 def test_a_build_after_a_preview_writes_the_files_the_preview_left_for_later(content, tmp_path):

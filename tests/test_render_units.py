@@ -17,9 +17,9 @@ from trialsite.render.config import SiteConfig, normalize_base_url
 from trialsite.render.engine import TerminalProgress
 from trialsite.render.exports import _csv_line
 from trialsite.render.jsonld import script_json
-from trialsite.render.markdown import html_to_plain_text, shorten, to_html
 from trialsite.render.listing import age_range, listing_of
 from trialsite.render.lists import TrialLists
+from trialsite.render.markdown import html_to_plain_text, shorten, to_html
 from trialsite.render.taxonomy import CONDITIONS, PHASES_TAXONOMY, slugify
 from trialsite.render.trialview import criterion, stated_day
 from trialsite.render.urls import Urls, output_path
@@ -95,7 +95,7 @@ def test_phases_follow_the_model_order_and_not_stated_comes_last():
         "d": trial(phase="Phase 1/2"),
     }
     names = [term.name for term in TrialLists(listings(trials)).terms(PHASES_TAXONOMY)]
-    assert names == sorted(names[:-1], key=PHASES.index) + ["Not stated"]
+    assert names == [*sorted(names[:-1], key=PHASES.index), "Not stated"]
 
 
 def test_terms_differing_only_in_case_are_one_term():
@@ -224,7 +224,9 @@ def test_progress_says_nothing_when_output_is_not_a_terminal(monkeypatch):
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.text(alphabet=st.sampled_from('ab ,"\r\n\t;é\u2028'), max_size=12) | st.text(), min_size=2, max_size=6))
+@given(
+    st.lists(st.text(alphabet=st.sampled_from('ab ,"\r\n\t;é\u2028'), max_size=12) | st.text(), min_size=2, max_size=6)
+)
 def test_a_csv_row_is_written_as_the_csv_module_writes_it(cells):
     expected = io.StringIO(newline="")
     csv.writer(expected, lineterminator="\r\n").writerow(cells)

@@ -88,7 +88,9 @@ def test_trial_page_files_itself_under_drug_condition_phase_status_and_sex(site)
 
 
 def test_a_trial_that_states_nothing_is_filed_under_not_stated(site):
-    assert filters(site, "unstated") == {name: ["Not stated"] for name in ("Drug", "Condition", "Phase", "Status", "Sex")}
+    assert filters(site, "unstated") == {
+        name: ["Not stated"] for name in ("Drug", "Condition", "Phase", "Status", "Sex")
+    }
 
 
 def test_filter_values_are_escaped_text(site):
@@ -267,7 +269,9 @@ def test_the_preview_server_remakes_the_index_in_the_background(content, tmp_pat
     assert BackgroundIndexer.of(out).wait(120)
     SiteBuilder(content, tmp_path / "cold", CONFIG).build(clean=True)
     live = sorted(p.relative_to(out).as_posix() for p in (out / SEARCH_DIR).rglob("*") if p.is_file())
-    cold = sorted(p.relative_to(tmp_path / "cold").as_posix() for p in (tmp_path / "cold" / SEARCH_DIR).rglob("*") if p.is_file())
+    cold = sorted(
+        p.relative_to(tmp_path / "cold").as_posix() for p in (tmp_path / "cold" / SEARCH_DIR).rglob("*") if p.is_file()
+    )
     assert len(live) == len(cold)
     assert bundle(out) == bundle(tmp_path / "cold")
 
@@ -291,7 +295,9 @@ def test_a_failing_indexer_stops_the_build_with_its_last_words(content, tmp_path
     out = tmp_path / "site"
     build_site(content, out, CONFIG)
     before = read(out, "index.html")
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", fake_indexer(tmp_path, "echo 'Error: no room for the index' >&2; exit 2"))
+    monkeypatch.setenv(
+        "PAGEFIND_BINARY_PATH", fake_indexer(tmp_path, "echo 'Error: no room for the index' >&2; exit 2")
+    )
     retitle(content, "complete", "A title that needs a new index")
     with pytest.raises(BuildError, match=r"failed \(exit 2\): Error: no room for the index"):
         build_site(content, out, CONFIG)
@@ -305,7 +311,9 @@ def test_an_indexer_that_hangs_is_stopped(content, tmp_path, monkeypatch):
         build_site(content, tmp_path / "site", CONFIG)
 
 
-def test_the_background_index_does_not_replace_the_index_of_a_build_that_landed_meanwhile(content, tmp_path, monkeypatch):
+def test_the_background_index_does_not_replace_the_index_of_a_build_that_landed_meanwhile(
+    content, tmp_path, monkeypatch
+):
     out = tmp_path / "site"
     build_site(content, out, CONFIG)
 

@@ -16,8 +16,8 @@ import pytest
 
 from conftest import FIXTURES, ROOT, fake_indexer, running, scratch_folders, serving, wait_for
 from trialsite import serve
-from trialsite.render import engine
 from trialsite.lock import build_lock
+from trialsite.render import engine
 from trialsite.serve import Preview, Sources, SourceWatcher, error_page, resolve_request
 
 BASE_PATH = "/preview/"
@@ -129,7 +129,9 @@ def test_the_server_listens_on_loopback_only(preview):
         for line in Path(name).read_text().splitlines()[1:]
         if line.split()[3] == "0A" and int(line.split()[1].rsplit(":", 1)[1], 16) == port
     ]
-    assert listening and all(address.rsplit(":", 1)[0] in {"0100007F", "00000000000000000000000001000000"} for address in listening)
+    assert listening and all(
+        address.rsplit(":", 1)[0] in {"0100007F", "00000000000000000000000001000000"} for address in listening
+    )
 
 
 def test_request_paths_resolve_inside_the_root_only(tmp_path):
@@ -158,7 +160,9 @@ def test_the_server_survives_a_burst_of_requests_while_it_rebuilds(preview):
     """8 clients x 50 requests on loopback while a YAML edit triggers a rebuild: every answer is
     a whole page (or the whole error page), never a truncated one. Bounded: it stops by itself."""
     project, port = preview
-    paths = [BASE_PATH, f"{BASE_PATH}{TRIAL}", f"{BASE_PATH}drugs/", f"{BASE_PATH}phases/", f"{BASE_PATH}static/site.css"]
+    paths = [
+        BASE_PATH, f"{BASE_PATH}{TRIAL}", f"{BASE_PATH}drugs/", f"{BASE_PATH}phases/", f"{BASE_PATH}static/site.css"
+    ]
     yaml_file = project / "content" / "trials" / "nct07063888.yaml"
     good = yaml_file.read_text("utf-8")
     deadline = time.monotonic() + 20
@@ -223,7 +227,9 @@ class FakeLoop:
 
 def test_the_watcher_keeps_watching_after_a_rebuild_fails_unexpectedly(tmp_path, monkeypatch):
     content = shutil.copytree(ROOT / "content", tmp_path / "content")
-    preview = Preview(Sources(content, tmp_path / "seeds", tmp_path / "site.toml"), tmp_path / "site", None, log=lambda line: None)
+    preview = Preview(
+        Sources(content, tmp_path / "seeds", tmp_path / "site.toml"), tmp_path / "site", None, log=lambda line: None
+    )
     calls = []
 
     def rebuild(touched=None):
@@ -239,7 +245,7 @@ def test_the_watcher_keeps_watching_after_a_rebuild_fails_unexpectedly(tmp_path,
     thread.start()
     try:
         trial = next((content / "trials").glob("*.yaml"))
-        for attempt in range(200):  # save until a rebuild after the failed one has run
+        for _attempt in range(200):  # save until a rebuild after the failed one has run
             trial.write_text(trial.read_text("utf-8"), "utf-8")
             time.sleep(0.1)
             if len(calls) >= 2:
@@ -316,7 +322,7 @@ def served_while_indexing(tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
 @pytest.mark.parametrize("stop", ["terminate", "send_interrupt"])
 def test_stopping_the_preview_stops_its_search_index_and_leaves_no_scratch(tmp_path, monkeypatch, stop):
     project, pid_file = served_while_indexing(tmp_path, monkeypatch)
-    with serving(project, BASE_PATH) as (port, process):
+    with serving(project, BASE_PATH) as (_port, process):
         assert wait_for(pid_file.exists), "the background index never started"
         pagefind = int(pid_file.read_text())
         if stop == "send_interrupt":  # Ctrl-C
@@ -330,7 +336,7 @@ def test_stopping_the_preview_stops_its_search_index_and_leaves_no_scratch(tmp_p
 
 def test_a_killed_preview_takes_its_search_index_with_it(tmp_path, monkeypatch):
     project, pid_file = served_while_indexing(tmp_path, monkeypatch)
-    with serving(project, BASE_PATH) as (port, process):
+    with serving(project, BASE_PATH) as (_port, process):
         assert wait_for(pid_file.exists), "the background index never started"
         pagefind = int(pid_file.read_text())
         process.kill()

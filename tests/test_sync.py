@@ -220,5 +220,6 @@ def test_utf16_with_bom_is_read(project):
     seed = next((project / "seeds").glob("000_*.txt"))
     seed.write_bytes(seed.read_text("utf-8").encode("utf-16"))
     assert extract(project) == 0
-    trial = load_record(project / "content" / "trials" / "durvalumab-combined-with-s-1-as-adjuvant-therapy-of.yaml", Trial)
+    trials = project / "content" / "trials"
+    trial = load_record(trials / "durvalumab-combined-with-s-1-as-adjuvant-therapy-of.yaml", Trial)
     assert trial.drugs == ["durvalumab", "S-1"]

@@ -78,7 +78,7 @@ def _make_handler(site: Path, base_path: str):
 
         protocol_version = "HTTP/1.0"
 
-        def log_message(self, format, *args):  # noqa: A002 - keep test output quiet
+        def log_message(self, format, *args):  # keep test output quiet
             pass
 
         def do_HEAD(self):
@@ -169,7 +169,7 @@ class SiteServer:
     def url(self, path: str = "") -> str:
         return urljoin(self.base_url, path.lstrip("/"))
 
-    def start(self) -> "SiteServer":
+    def start(self) -> SiteServer:
         self._thread.start()
         return self
 

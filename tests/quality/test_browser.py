@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 import pytest
 
-
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
 KINDS = ("home", "trial", "drug", "phase", "search")
@@ -47,7 +46,9 @@ def open_page(browser, sample_pages):
             lambda r: r.status >= 400 and loaded.problems.append(f"HTTP {r.status}: {r.url}"),
         )
         response = page.goto(sample_pages[kind], wait_until="load")
-        assert response is not None and response.status == 200, f"{sample_pages[kind]} -> {response and response.status}"
+        assert response is not None and response.status == 200, (
+            f"{sample_pages[kind]} -> {response and response.status}"
+        )
         page.evaluate("document.fonts.ready")
         if kind == "search":  # Pagefind's results arrive after the load event
             page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
@@ -102,7 +103,8 @@ def test_page_does_not_scroll_sideways_on_a_phone(open_page, sample_pages, kind)
                 .filter(el => !el.closest('[hidden]'))
                 .slice(0, 5)
                 .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-                     (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '') +
+                     (el.className && typeof el.className === 'string'
+                        ? '.' + el.className.trim().split(/\\s+/).join('.') : '') +
                      ' right=' + Math.round(el.getBoundingClientRect().right));
             return {scroll: doc.scrollWidth, client: doc.clientWidth, wide};
         }"""
