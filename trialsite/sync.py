@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .content import TRIALS_DIR, load_vocabulary
+from .content import TRIALS_DIR, drug_vocabulary
 from .errors import SeedError, TrialsiteError, printable
 from .extract import extract
 from .extract.drugs import DrugIndex
@@ -82,7 +82,7 @@ def sync(seeds_dir: Path, content_dir: Path, regenerate: Regenerate = Regenerate
     report = Report()
     trials_dir = content_dir / TRIALS_DIR
     state = _load_state(content_dir)
-    drug_index = DrugIndex.from_vocabulary(load_vocabulary(content_dir))
+    drug_index = DrugIndex.from_vocabulary(drug_vocabulary(content_dir))
     for path in find_seeds(seeds_dir):
         try:
             if not path.name.isprintable():
