@@ -102,7 +102,7 @@ def drug_vocabulary(content_dir: Path) -> DrugVocabulary:
 def merge_vocabularies(base: DrugVocabulary, own: DrugVocabulary) -> DrugVocabulary:
     """`base` less the entries `own` replaces, then `own`'s, so that `own`'s aliases, indexed
     last, also win over any alias of `base` they share."""
-    replaced = {entry.name.casefold() for entry in (*own.drugs, *own.regimens)}
+    replaced = {d.name.casefold() for d in own.drugs} | {r.name.casefold() for r in own.regimens}
     return DrugVocabulary(
         drugs=[d for d in base.drugs if d.name.casefold() not in replaced] + list(own.drugs),
         regimens=[r for r in base.regimens if r.name.casefold() not in replaced] + list(own.regimens),
