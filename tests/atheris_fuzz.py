@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 with atheris.instrument_imports(include=["trialsite"]):
-    from trialsite.content import InvalidContent, load_record, load_trial, load_vocabulary
+    from trialsite.content import InvalidContent, drug_vocabulary, load_record, load_trial
     from trialsite.errors import SeedError
     from trialsite.extract import extract
     from trialsite.extract.drugs import DrugIndex
@@ -34,7 +34,7 @@ with atheris.instrument_imports(include=["trialsite"]):
     from trialsite.sync import render_trial
     from trialsite.yamlio import load
 
-DRUGS = DrugIndex.from_vocabulary(load_vocabulary(ROOT / "content"))
+DRUGS = DrugIndex.from_vocabulary(drug_vocabulary(ROOT / "content"))
 WORK = Path(tempfile.mkdtemp(prefix="trialsite-atheris-")) / "trials"
 WORK.mkdir()
 FILE = WORK / "fuzz.yaml"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from trialsite.content import load_vocabulary
+from trialsite.content import drug_vocabulary
 from trialsite.extract import extract
 from trialsite.extract.drugs import DrugIndex
 from trialsite.lock import SCRATCH_PREFIX
@@ -30,7 +30,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 @pytest.fixture(scope="session")
 def drug_index() -> DrugIndex:
-    return DrugIndex.from_vocabulary(load_vocabulary(ROOT / "content"))
+    return DrugIndex.from_vocabulary(drug_vocabulary(ROOT / "content"))
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from trialsite.extract.drugs import DrugFindings, bare_name, drugs_in_intervention, drugs_in_text
+from trialsite.extract.drugs import DrugFindings, DrugIndex, bare_name, drugs_in_intervention
+from trialsite.extract.treatment import treatment_drugs
 
 
 def intervention_drugs(name, drug_index):
@@ -49,9 +50,60 @@ def test_bare_name_strips_doses_and_routes():
 
 def test_text_scan_finds_only_known_names_in_order(drug_index):
     text = "Anlotinib Plus Nab-Paclitaxels and S-1 for Patients with Advanced Biliary Tract Cancer"
-    assert drugs_in_text(text, drug_index) == ["anlotinib", "nab-paclitaxel", "S-1"]
+    assert treatment_drugs(text, drug_index) == ["anlotinib", "nab-paclitaxel", "S-1"]
 
 
 def test_drugbank_fuzzy_false_hits_are_not_used(drug_index):
-    assert drugs_in_text("aptinib", drug_index) == ["apatinib"]  # our synonym, not DrugBank's alprenolol
-    assert drugs_in_text("alprenolx", drug_index) == []
+    assert treatment_drugs("aptinib", drug_index) == ["apatinib"]  # our synonym, not DrugBank's alprenolol
+    assert treatment_drugs("alprenolx", drug_index) == []
+
+
+@pytest.mark.parametrize(
+    "name, drugs",
+    [
+        ("Sacubitril/Valsartan", ["sacubitril", "valsartan"]),
+        ("Lamivudine/Zidovudine/Nevirapine FDC", ["lamivudine", "zidovudine", "nevirapine"]),
+        ("bedaquiline, pretomanid, and linezolid", ["bedaquiline", "pretomanid", "linezolid"]),
+        ("Methylprednisolone or Prednisolone", ["methylprednisolone", "prednisolone"]),
+        ("Tegafur/Gimeracil/Oteracil", ["S-1"]),
+        ("Pembrolizumab 2 mg/kg IV", ["pembrolizumab"]),
+    ],
+)
+def test_combinations_split_into_their_drugs(drug_index, name, drugs):
+    assert intervention_drugs(name, drug_index).drugs == drugs
+
+
+@pytest.mark.parametrize(
+    "name, drugs",
+    [
+        ("ABC-1234", ["ABC-1234"]),
+        ("S 95010", ["S 95010"]),
+        ("Omicron COVID-19 Vaccine", ["Omicron COVID-19 Vaccine"]),
+        ("Hepatitis B Vaccine", ["hepatitis b vaccine"]),  # DrugBank's generic as written: words kept
+    ],
+)
+def test_codes_and_multi_word_names_stay_whole(drug_index, name, drugs):
+    assert intervention_drugs(name, drug_index).drugs == drugs
+
+
+def test_drugbank_name_is_shown_as_the_document_writes_the_generic():
+    assert DrugIndex({}).lookup("Apatinib") == ("apatinib",)  # not DrugBank's "rivoceranib"
+
+
+def test_drugbank_brand_gives_the_generic():
+    assert DrugIndex({}).lookup("Stelara") == ("ustekinumab",)
+
+
+def test_two_synonyms_of_one_drug_meet_under_one_name():
+    index = DrugIndex({})
+    assert [index.lookup("Rifampicin"), index.lookup("rifampin")] == [("rifampicin",), ("rifampicin",)]
+
+
+def test_a_drug_keeps_the_name_the_catalogue_already_shows():
+    index = DrugIndex({}, catalogue_drugs=lambda: ["rivoceranib"])
+    assert index.lookup("apatinib") == ("rivoceranib",)
+
+
+@pytest.mark.parametrize("name", ["Antibodies", "Glucocorticoids", "RNA-directed DNA polymerase", "cDNA"])
+def test_drugbank_classes_and_molecules_are_no_drug(name):
+    assert DrugIndex({}).lookup(name) is None

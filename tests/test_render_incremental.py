@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from conftest import ROOT
-from trialsite.content import load_record, load_vocabulary
+from trialsite.content import drug_vocabulary, load_record
 from trialsite.model import Trial
 from trialsite.render import SiteBuilder, SiteConfig, background_index, engine, pages
 from trialsite.render.lists import TrialLists
@@ -271,7 +271,7 @@ def test_page_keys_do_not_depend_on_the_process_that_made_them(content, tmp_path
     outputs, records = state.outputs(), state.records()
     state.close()
     lists = TrialLists(listing for listing, _ in records.values())
-    drug_classes = engine.drug_class_table(load_vocabulary(content))
+    drug_classes = engine.drug_class_table(drug_vocabulary(content))
     plans = index_plans(lists, drug_classes, CONFIG)
     assert len(plans) > 20
     assert {plan.route: outputs[output_path(plan.route)][1] for plan in plans} == {

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT
 from trialsite.cli import SCHEMAS, schema_text
-from trialsite.content import trial_paths
+from trialsite.content import PACKAGE_DRUGS, trial_paths
 from trialsite.yamlio import load
 
 
@@ -26,9 +26,9 @@ def test_content_files_validate_against_the_published_schema(path):
     jsonschema.validate(load(path.read_text("utf-8"), str(path)).data, schema)
 
 
-def test_drug_vocabulary_validates_against_the_published_schema():
+@pytest.mark.parametrize("path", [ROOT / "content" / "drugs.yaml", PACKAGE_DRUGS], ids=["catalogue", "package"])
+def test_drug_vocabulary_validates_against_the_published_schema(path):
     schema = json.loads((ROOT / "schema" / "drugs.schema.json").read_text("utf-8"))
-    path = ROOT / "content" / "drugs.yaml"
     jsonschema.validate(load(path.read_text("utf-8"), str(path)).data, schema)
 
 

@@ -26,6 +26,8 @@ Model = TypeVar("Model", bound=pydantic.BaseModel)
 TRIALS_DIR = "trials"
 DRUGS_FILE = "drugs.yaml"
 SCHEMA_DIR = "schema"
+# The vocabulary trialsite curates: package data, so a new, empty catalogue has it too.
+PACKAGE_DRUGS = Path(__file__).resolve().parent / "vocabularies" / DRUGS_FILE
 # A trial file's name is its page's address (trials/<name>/): lowercase letters, digits, '-'
 # and '_', as extract writes them; never a leading dot, so never '..', a hidden or a lock file.
 _TRIAL_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
@@ -89,10 +91,27 @@ def load_content(content_dir: Path) -> Content:
 
 
 def load_vocabulary(content_dir: Path) -> DrugVocabulary:
+    """The catalogue's own `drugs.yaml` (empty when it has none)."""
     path = content_dir / DRUGS_FILE
     if not path.exists():
         return DrugVocabulary(drugs=[], regimens=[])
     return load_record(path, DrugVocabulary)
+
+
+def drug_vocabulary(content_dir: Path) -> DrugVocabulary:
+    """The package's curated vocabulary with the catalogue's own over it: where both name the
+    same drug or regimen, the catalogue's entry wins."""
+    return merge_vocabularies(load_record(PACKAGE_DRUGS, DrugVocabulary), load_vocabulary(content_dir))
+
+
+def merge_vocabularies(base: DrugVocabulary, own: DrugVocabulary) -> DrugVocabulary:
+    """`base` less the entries `own` replaces, then `own`'s, so that `own`'s aliases, indexed
+    last, also win over any alias of `base` they share."""
+    replaced = {d.name.casefold() for d in own.drugs} | {r.name.casefold() for r in own.regimens}
+    return DrugVocabulary(
+        drugs=[d for d in base.drugs if d.name.casefold() not in replaced] + list(own.drugs),
+        regimens=[r for r in base.regimens if r.name.casefold() not in replaced] + list(own.regimens),
+    )
 
 
 class InvalidContent(Exception):

@@ -11,17 +11,18 @@ import enum
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .content import TRIALS_DIR, load_vocabulary
-from .errors import SeedError, TrialsiteError, printable
+from .content import TRIALS_DIR, drug_vocabulary
+from .errors import ContentError, SeedError, TrialsiteError, printable
 from .extract import extract
 from .extract.drugs import DrugIndex
 from .fsutil import atomic_write, sha256_bytes
 from .model import Trial
 from .seeds import Seed, find_seeds, read_seed
-from .yamlio import dump
+from .yamlio import dump, parse
 
 STATE_FILE = ".extract-state.json"
 _STATE_KEYS = {"file", "seed_sha256", "written_sha256"}
@@ -84,7 +85,7 @@ def sync(seeds_dir: Path, content_dir: Path, regenerate: Regenerate = Regenerate
     report = Report()
     trials_dir = content_dir / TRIALS_DIR
     state = _load_state(content_dir)
-    drug_index = DrugIndex.from_vocabulary(load_vocabulary(content_dir))
+    drug_index = DrugIndex.from_vocabulary(drug_vocabulary(content_dir), lambda: _shown_drugs(trials_dir))
     for path in find_seeds(seeds_dir):
         try:
             if not path.name.isprintable():
@@ -108,6 +109,18 @@ def sync(seeds_dir: Path, content_dir: Path, regenerate: Regenerate = Regenerate
             report.add("failed", printable(f"error: {where}: {exc.strerror}; {seed.file} not extracted"))
     _save_state(content_dir, state)
     return report
+
+
+def _shown_drugs(trials_dir: Path) -> Iterator[str]:
+    """The drug names the catalogue's trials show, so that a drug extract finds again under another
+    of its names keeps the page it has. A file that does not parse shows none."""
+    for path in sorted(trials_dir.glob("*.yaml")):
+        try:
+            record = parse(path.read_text("utf-8"), str(path))
+        except (OSError, UnicodeDecodeError, ContentError):
+            continue
+        drugs = record.get("drugs") if isinstance(record, dict) else None
+        yield from (name for name in drugs if isinstance(name, str)) if isinstance(drugs, list) else ()
 
 
 def _sync_one(

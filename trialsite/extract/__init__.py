@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from ..errors import SeedError
 from ..model import Trial, blank
 from ..seeds import Seed
 from . import clinconnect, ctgov_export, trialx, unknown
-from .drugs import DrugFindings, DrugIndex, drugs_in_intervention, drugs_in_text
+from .drugs import DrugFindings, DrugIndex, drugs_in_intervention
 from .parsed import Parsed
 from .prose import ages_in, design_in, endpoints_in, enrollment_in, phases_in
+from .treatment import treatment_drugs
 
 # Most specific first: a TrialX page may contain an interventions-like line, an export never has
 # TrialX's headings.
@@ -19,6 +22,8 @@ LAYOUTS = {
     "unknown": unknown,
 }
 _DRUG_TYPES = {"DRUG", "BIOLOGICAL", "COMBINATION_PRODUCT"}
+# An observational study assigns no treatment: the drugs or vaccines it names are exposures.
+_OBSERVATIONAL = re.compile(r"\bobservational\b", re.IGNORECASE)
 
 
 def detect_layout(lines: list[str]) -> str:
@@ -86,7 +91,8 @@ def _fill_from_prose(record: dict, parsed: Parsed, review: list[str]) -> None:
 
 
 def _fill_drugs(record: dict, parsed: Parsed, drug_index: DrugIndex, review: list[str]) -> None:
-    """Drugs from drug interventions when listed; otherwise from the title, then the summary."""
+    """Drugs from drug interventions when listed; otherwise what the title gives as treatment, or
+    failing that the summary, each drug flagged for review."""
     drug_interventions = [i for i in record["interventions"] if i["type"] in _DRUG_TYPES]
     if drug_interventions:
         findings = DrugFindings()
@@ -94,12 +100,16 @@ def _fill_drugs(record: dict, parsed: Parsed, drug_index: DrugIndex, review: lis
             drugs_in_intervention(intervention["name"], drug_index, findings)
         record["drugs"] = findings.drugs
         review.extend(
-            f"Drug '{name}' is not in content/drugs.yaml: kept as written; add it or correct it."
+            f"Drug '{name}' is in neither the drug vocabulary nor DrugBank's names: kept as written; "
+            "add it to content/drugs.yaml or correct it."
             for name in findings.unknown
         )
         return
-    for text in parsed.drug_texts:
-        drugs = drugs_in_text(text, drug_index)
+    if _OBSERVATIONAL.search(f"{record['title']}\n{parsed.prose}"):
+        return
+    for where, text in parsed.drug_texts:
+        drugs = treatment_drugs(text, drug_index)
         if drugs:
             record["drugs"] = drugs
+            review.extend(f"Drug '{name}' read from the {where}: confirm the trial gives it." for name in drugs)
             return

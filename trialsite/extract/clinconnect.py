@@ -97,7 +97,8 @@ def parse(lines: list[str]) -> Parsed:
         eligibility=parse_criteria(parts.get("eligibility", []), strip_prefix="- "),
         locations=dedupe([tidy(loc) for loc in parts.get("locations", []) if tidy(loc)]),
     )
-    return Parsed(fields=fields, prose=summary or "", drug_texts=(fields["title"], summary or ""))
+    drug_texts = (("title", fields["title"]), ("summary", summary or ""))
+    return Parsed(fields=fields, prose=summary or "", drug_texts=drug_texts)
 
 
 def _sponsor_name(name: str, lines: list[str]) -> str:

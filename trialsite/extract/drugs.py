@@ -1,21 +1,29 @@
-"""Drug names: split combination interventions, normalize through the editors' vocabulary.
+"""Drug names: split combination interventions, normalize through the curated vocabularies.
 
-Lookup order: our vocabulary (names, synonyms, brands, codes, regimens), then DrugBank's open
-names from `drug-named-entity-recognition` with exact matches only (its fuzzy mode maps the typo
-`aptinib` to alprenolol), then the name as written, flagged for review.
+Lookup order: the curated vocabulary (the package's, with the catalogue's over it: names,
+synonyms, brands, codes, regimens), then DrugBank's open names (`drugbank.py`, exact names of
+medicines only), then the name as written, flagged for review.
+
+A name only DrugBank knows is shown as the document writes it when that is a generic name:
+DrugBank's preferred name is often an INN or a chemical name the trial never uses. A brand or a
+code gives DrugBank's generic. A record holds one name per drug, so for the synonyms of one drug
+to meet on one drug page, the name the catalogue already shows a DrugBank drug under is kept
+for every later mention of that drug.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from ..model import DrugVocabulary
+from .drugbank import drugbank_name
 
+# A slash joins drugs ('sacubitril/valsartan', 'TMC114/RTV'), not a dose's units ('5 mg/kg').
 _SEPARATORS = re.compile(
-    r"\s+(?:in combination with|combined with|followed by|plus|and|with|versus|vs\.?|or)\s+"
-    r"|\s*[+,;&]\s*|\s+/\s+",
+    r"(?:\s*,)?\s+(?:in combination with|combined with|followed by|plus|and|with|versus|vs\.?|or)\s+"
+    r"|\s*[+,;&]\s*|\s+/\s+|(?<![\d\s])(?<!\bmg)(?<!\bmcg)(?<!\bml)(?<!\bg)(?<!\biu)/(?=[^\W\d])",
     re.IGNORECASE,
 )
 _DOSE = re.compile(
@@ -24,24 +32,27 @@ _DOSE = re.compile(
 )
 _ROUTE = re.compile(
     r"(?:\s+(?:iv|po|sc|im|oral(?:ly)?|intravenous(?:ly)?|subcutaneous(?:ly)?|infusion|injection|"
-    r"tablets?|capsules?|monotherapy|therapy|treatment|regimen))+$",
+    r"tablets?|capsules?|monotherapy|therapy|treatment|regimen|fdc|fixed[- ]dose combination))+$",
     re.IGNORECASE,
 )
 _PARENTHETICAL = re.compile(r"\s*[(\[][^)\]]*[)\]]")
 _PLACEBO = re.compile(r"\bplacebo\b|\bdummy\b|\bsham\b", re.IGNORECASE)
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/]*[A-Za-z0-9]|[A-Za-z0-9]")
-_MAX_NAME_WORDS = 5
 
 
-@dataclass(frozen=True)
+@dataclass
 class DrugIndex:
     """Case-insensitive name -> canonical drug names (one for a drug, several for a regimen)."""
 
     names: dict[str, tuple[str, ...]]
     classes: dict[str, str | None] = field(default_factory=dict)
+    # The drug names the catalogue's trials already show; read once DrugBank is first needed.
+    catalogue_drugs: Callable[[], Iterable[str]] = tuple
+    _shown: dict[str, str] | None = field(default=None, repr=False)  # DrugBank drug -> name shown
 
     @classmethod
-    def from_vocabulary(cls, vocabulary: DrugVocabulary) -> DrugIndex:
+    def from_vocabulary(
+        cls, vocabulary: DrugVocabulary, catalogue_drugs: Callable[[], Iterable[str]] = tuple
+    ) -> DrugIndex:
         names: dict[str, tuple[str, ...]] = {}
         classes: dict[str, str | None] = {}
         for drug in vocabulary.drugs:
@@ -50,25 +61,29 @@ class DrugIndex:
                 names[alias.casefold()] = (drug.name,)
         for regimen in vocabulary.regimens:
             names[regimen.name.casefold()] = tuple(regimen.drugs)
-        return cls(names, classes)
+        return cls(names, classes, catalogue_drugs)
 
     def lookup(self, name: str) -> tuple[str, ...] | None:
-        found = self.names.get(name.casefold())
-        if found is None:
-            found = _drugbank_lookup(name)
-        return found
+        return self.names.get(name.casefold()) or self._drugbank(name)
 
+    def _drugbank(self, name: str) -> tuple[str, ...] | None:
+        entry = drugbank_name(name)
+        if entry is None:
+            return None
+        curated = self.names.get(entry.drug)  # a brand whose generic the vocabulary lists
+        if curated:
+            return curated
+        written = " ".join(name.split()).lower()
+        return (self._shown_names().setdefault(entry.drug, written if entry.generic else entry.drug),)
 
-@lru_cache(maxsize=4096)
-def _drugbank_lookup(name: str) -> tuple[str, ...] | None:
-    words = name.split()
-    if not words or len(words) > _MAX_NAME_WORDS:
-        return None
-    from drug_named_entity_recognition import find_drugs  # loads ~2 s of data: only on demand
-
-    matches = find_drugs(words, is_ignore_case=True, is_fuzzy_match=False)
-    whole = [m for m in matches if m[1] == 0 and m[2] == len(words)]
-    return (whole[0][0]["name"].lower(),) if whole else None
+    def _shown_names(self) -> dict[str, str]:
+        if self._shown is None:
+            self._shown = {}
+            for name in self.catalogue_drugs():
+                entry = None if name.casefold() in self.names else drugbank_name(name)
+                if entry:
+                    self._shown.setdefault(entry.drug, name)
+        return self._shown
 
 
 @dataclass
@@ -91,7 +106,9 @@ def bare_name(part: str) -> str:
 
 
 def drugs_in_intervention(name: str, index: DrugIndex, findings: DrugFindings) -> None:
-    """Add the drugs of one intervention name, splitting combinations ('A plus B')."""
+    """Add the drugs of one intervention name, splitting combinations ('A plus B', 'A/B',
+    'x, y, and z'). A name the vocabularies know whole ('tegafur/gimeracil/oteracil') stays whole;
+    hyphens never split ('S-1', 'ABC-1234')."""
     whole = index.lookup(bare_name(name))
     if whole:
         findings.add(whole)
@@ -117,27 +134,3 @@ def _lookup_parenthetical(part: str, index: DrugIndex) -> tuple[str, ...] | None
         if found:
             return found
     return None
-
-
-def drugs_in_text(text: str, index: DrugIndex) -> list[str]:
-    """Known drug names mentioned in free text, in order of first mention (no unknowns: prose
-    is full of words that are not drugs)."""
-    words = _WORD.findall(text)
-    findings = DrugFindings()
-    i = 0
-    while i < len(words):
-        for size in range(min(_MAX_NAME_WORDS, len(words) - i), 0, -1):
-            phrase = " ".join(words[i : i + size])
-            found = index.lookup(phrase) if _could_be_drug(phrase) else None
-            if found:
-                findings.add(found)
-                i += size
-                break
-        else:
-            i += 1
-    return findings.drugs
-
-
-def _could_be_drug(phrase: str) -> bool:
-    """Skip phrases DrugBank would only match by accident: short words, plain numbers."""
-    return len(phrase) >= 3 and not phrase.replace("-", "").isdigit()

@@ -11,8 +11,9 @@ class Parsed:
     fields: dict[str, Any] = field(default_factory=dict)
     # Sentences that may state what the layout has no field for (phase, enrollment, design).
     prose: str = ""
-    # Where to look for drug names, in order, when the document lists no drug interventions.
-    drug_texts: tuple[str, ...] = ()
+    # Where to look for drug names, in order, when the document lists no drug interventions:
+    # (what the text is, e.g. "title", the text).
+    drug_texts: tuple[tuple[str, str], ...] = ()
     review: list[str] = field(default_factory=list)
 
 

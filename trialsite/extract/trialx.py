@@ -54,7 +54,8 @@ def parse(lines: list[str]) -> Parsed:
     )
     fields["conditions"], fields["keywords"] = split_mixed(terms)
     review = _read_footer(stripped[details_end:], fields)
-    return Parsed(fields=fields, prose=overview or "", drug_texts=(title, overview or ""), review=review)
+    drug_texts = (("title", title), ("overview", overview or ""))
+    return Parsed(fields=fields, prose=overview or "", drug_texts=drug_texts, review=review)
 
 
 def _restore_acronym(term: str) -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError
 
-from ..content import DRUGS_FILE, TRIALS_DIR, InvalidContent, load_trial, load_vocabulary
+from ..content import DRUGS_FILE, PACKAGE_DRUGS, TRIALS_DIR, InvalidContent, drug_vocabulary, load_trial
 from ..errors import BuildError, ContentError
 from ..lock import site_identity
 from ..model import DrugVocabulary
@@ -269,14 +269,14 @@ class SiteBuilder:
 
     def _fingerprint(self, touched: list[Path] | None) -> str:
         """Changes when anything every page depends on changes: settings, templates, the drug
-        vocabulary, or trialsite's own code. Unchanged when only trial files were touched."""
+        vocabularies (the package's and the catalogue's), or trialsite's own code. Unchanged when only trial files were touched."""
         if self.known is not None and touched is not None and all(map(self._is_trial_file, touched)):
             return self.known.fingerprint
         parts = [repr(self.config).encode()]
         drugs = self.content_dir / DRUGS_FILE
         for base, paths in (
             (self.templates_dir, sorted(self.templates_dir.rglob("*"))),
-            (PACKAGE_DIR, sorted(PACKAGE_DIR.rglob("*.py"))),
+            (PACKAGE_DIR, sorted([*PACKAGE_DIR.rglob("*.py"), PACKAGE_DRUGS])),
             (self.content_dir, [drugs] if drugs.exists() else []),
         ):
             for path in paths:
@@ -346,7 +346,7 @@ class SiteBuilder:
 
     def _renderer_for(self, known: Known) -> Renderer:
         if self._renderer is None or self._renderer[0] != known.fingerprint:
-            drug_classes = drug_class_table(load_vocabulary(self.content_dir))
+            drug_classes = drug_class_table(drug_vocabulary(self.content_dir))
             self._renderer = (known.fingerprint, Renderer(self.templates_dir, self.config, drug_classes))
         return self._renderer[1]
 
@@ -674,7 +674,8 @@ def export_plans(state: BuildState, key: Callable[[], str]) -> list[FilePlan]:
 
 
 def drug_class_table(vocabulary: DrugVocabulary) -> dict[str, str]:
-    """Drug class by case-folded canonical name, from the editors' vocabulary."""
+    """Drug class by case-folded canonical name, from the curated vocabularies (never DrugBank's
+    data, which only extraction loads)."""
     return {drug.name.casefold(): drug.drug_class for drug in vocabulary.drugs if drug.drug_class}
 
 
