@@ -12,6 +12,7 @@ import re
 
 from ..model import STATUSES
 from ..text import dedupe, paragraphs_to_markdown, smart_title, tidy
+from .conditions import named_in
 from .criteria import parse_criteria
 from .dates import iso_date
 from .parsed import Parsed, first_text
@@ -97,7 +98,19 @@ def parse(lines: list[str]) -> Parsed:
         eligibility=parse_criteria(parts.get("eligibility", []), strip_prefix="- "),
         locations=dedupe([tidy(loc) for loc in parts.get("locations", []) if tidy(loc)]),
     )
-    return Parsed(fields=fields, prose=summary or "", drug_texts=(fields["title"], summary or ""))
+    fields["conditions"], review = _conditions_named(fields["title"], summary or "")
+    return Parsed(fields=fields, prose=summary or "", drug_texts=(fields["title"], summary or ""), review=review)
+
+
+def _conditions_named(title: str, summary: str) -> tuple[list[str], list[str]]:
+    """The page lists no conditions, but its title (else its summary) names them: 'Ganaxolone in
+    Women With Postpartum Depression'. Inferred, so an editor is asked to confirm them."""
+    for where, text in (("title", title), ("summary", summary)):
+        conditions = named_in(text)
+        if conditions:
+            named = ", ".join(f"'{c}'" for c in conditions)
+            return conditions, [f"Conditions {named} inferred from the {where}: the page lists none; confirm them."]
+    return [], []
 
 
 def _sponsor_name(name: str, lines: list[str]) -> str:
