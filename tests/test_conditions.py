@@ -6,6 +6,7 @@ import pytest
 
 from conftest import FIXTURES
 from trialsite.extract.conditions import heading_of, named_in, split_listed
+from trialsite.model import Trial
 
 CASES = FIXTURES / "conditions"
 
@@ -87,3 +88,14 @@ def test_short_names_are_conditions_only_as_acronyms():
 
 def test_a_condition_naming_a_place_is_not_the_trials():
     assert named_in("Vaccination in sexually transmitted disease (STD) clinics") == []
+
+
+def test_a_record_written_before_condition_headings_existed_is_valid(seed_trial):
+    record = seed_trial("004").model_dump(mode="json")
+    del record["condition_headings"]
+    assert Trial.model_validate(record).condition_headings == {}
+
+
+def test_extract_files_each_condition_under_its_heading(extract_file):
+    trial = extract_file(CASES / "trialx_keyword_repeats_condition.txt")
+    assert trial.condition_headings == {"Covid19": "COVID-19", "SARS-CoV2 Infection": "COVID-19"}

@@ -35,7 +35,7 @@ def _headings() -> dict[str, str]:
         if line.startswith("#"):
             continue
         heading, _, terms = line.partition("\t")
-        for term in (heading, *terms.split("|")):
+        for term in (heading, *filter(None, terms.split("|"))):
             headings.setdefault(_key(term), heading)
     return headings
 
@@ -67,6 +67,11 @@ def heading_of(term: str) -> str | None:
         if heading:
             return heading
     return None
+
+
+def headings_of(conditions: list[str]) -> dict[str, str]:
+    """Each condition the vocabulary knows -> its heading, where synonyms meet."""
+    return {condition: heading for condition in conditions if (heading := heading_of(condition))}
 
 
 def split_registered(terms: list[str]) -> tuple[list[str], list[str]]:
