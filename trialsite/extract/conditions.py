@@ -23,7 +23,7 @@ _ACRONYM_LENGTH = 4
 _MAX_WORDS = 10
 # A condition's name before one of these names a place, not the trial's condition ("recruited in
 # sexually transmitted disease (STD) clinics").
-_PLACE_AFTER = re.compile(r"^(?:\s*\([^()]*\))?\s+(?:clinics?|cent(?:er|re)s?|hospitals?|wards?|units?)\b", re.IGNORECASE)
+_PLACE_AFTER = re.compile(r"(?:\s*\([^()]*\))?\s+(?:clinics?|cent(?:er|re)s?|hospitals?|wards?|units?)\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -45,9 +45,9 @@ def _key(term: str) -> str:
     return re.sub(r"[\W_]+", "", term.casefold())
 
 
-def _known(phrase: str) -> str | None:
-    """The heading a phrase found inside longer text names."""
-    key = _key(phrase)
+def _known(phrase: str, key: str | None = None) -> str | None:
+    """The heading a phrase found inside longer text names (`key`: its key, when known)."""
+    key = key or _key(phrase)
     if len(key) <= _ACRONYM_LENGTH and not phrase.isupper():
         return None
     return _headings().get(key)
@@ -98,17 +98,18 @@ def named_in(text: str) -> list[str]:
     """The conditions a text names, as it writes them, in order; the longest name wins
     ('Postpartum Depression', not 'Depression')."""
     words = list(_WORD.finditer(text))
-    found: list[str] = []
+    keys = [_key(word.group()) for word in words]  # a phrase's key is its words' keys joined
+    found: dict[str, str] = {}
     i = 0
     while i < len(words):
         for size in range(min(_MAX_WORDS, len(words) - i), 0, -1):
             end = words[i + size - 1].end()
-            phrase = text[words[i].start() : end]
-            if _known(phrase):
-                if _key(phrase) not in {_key(f) for f in found} and not _PLACE_AFTER.match(text[end:]):
-                    found.append(phrase)
+            phrase, key = text[words[i].start() : end], "".join(keys[i : i + size])
+            if _known(phrase, key):
+                if not _PLACE_AFTER.match(text, end):
+                    found.setdefault(key, phrase)
                 i += size
                 break
         else:
             i += 1
-    return found
+    return list(found.values())
