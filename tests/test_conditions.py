@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import FIXTURES
-from trialsite.extract.conditions import heading_of, named_in, split_listed
+from trialsite.extract.conditions import heading_of, headings_of, named_in, names_a_condition, split_listed
 from trialsite.model import Trial
 
 CASES = FIXTURES / "conditions"
@@ -63,19 +63,26 @@ def test_synonyms_share_one_heading(written):
 
 @pytest.mark.parametrize(
     "written, heading",
-    [
-        ("Advanced Breast Cancer", "Breast Neoplasms"),
-        ("Intrahepatic Cholangiocarcinoma (ICC)", "Cholangiocarcinoma"),
-        ("Caries, Dental", "Dental Caries"),
-    ],
+    [("Intrahepatic Cholangiocarcinoma (ICC)", "Cholangiocarcinoma"), ("Caries, Dental", "Dental Caries")],
 )
-def test_heading_of_a_condition_with_modifiers_or_an_acronym(written, heading):
+def test_heading_of_a_condition_in_another_spelling_or_with_its_acronym(written, heading):
     assert heading_of(written) == heading
+
+
+@pytest.mark.parametrize("written", ["Advanced Breast Cancer", "Late Infantile Neuronal Ceroid Lipofuscinosis"])
+def test_a_condition_with_modifiers_is_a_condition(written):
+    assert names_a_condition(written)
+
+
+def test_a_condition_is_filed_only_under_the_heading_it_is():
+    """'Biliary Tract Carcinoma' ends with 'Carcinoma', but is not that heading's synonym."""
+    assert names_a_condition("Biliary Tract Carcinoma")
+    assert headings_of(["Biliary Tract Carcinoma", "Breast Cancer"]) == {"Breast Cancer": "Breast Neoplasms"}
 
 
 @pytest.mark.parametrize("keyword", ["Convalescent plasma", "robotic hernia repair", "TDCS", "Critical Illness"])
 def test_keywords_and_disease_attributes_name_no_condition(keyword):
-    assert heading_of(keyword) is None
+    assert not names_a_condition(keyword)
 
 
 def test_text_names_the_longest_condition_as_written():

@@ -54,23 +54,22 @@ def _known(phrase: str, key: str | None = None) -> str | None:
 
 
 def heading_of(term: str) -> str | None:
-    """The MeSH heading a condition names: the term itself ('Caries, Dental', 'Intrahepatic
-    Cholangiocarcinoma (ICC)'), or the condition its last words name, as English puts the head
-    of a phrase last ('Advanced Breast Cancer', 'Mild to Moderate COVID-19')."""
+    """The MeSH heading a condition is: the term itself in any spelling MeSH knows ('Caries,
+    Dental', 'Covid19'), bar a trailing acronym ('Intrahepatic Cholangiocarcinoma (ICC)')."""
+    return _headings().get(_key(_TRAILING_ACRONYM.sub("", term)))
+
+
+def names_a_condition(term: str) -> bool:
+    """The term is a condition, or its last words name one, as English puts the head of a phrase
+    last ('Advanced Breast Cancer', 'Mild to Moderate COVID-19')."""
     term = _TRAILING_ACRONYM.sub("", term).strip()
-    heading = _headings().get(_key(term))
-    if heading:
-        return heading
     words = list(_WORD.finditer(term))
-    for start in range(1, len(words)):
-        heading = _known(term[words[start].start() :])
-        if heading:
-            return heading
-    return None
+    return heading_of(term) is not None or any(_known(term[word.start() :]) for word in words[1:])
 
 
 def headings_of(conditions: list[str]) -> dict[str, str]:
-    """Each condition the vocabulary knows -> its heading, where synonyms meet."""
+    """Each condition that is a MeSH heading in some spelling -> that heading, where synonyms
+    meet. Only the whole term: 'Biliary Tract Carcinoma' is not filed under 'Carcinoma'."""
     return {condition: heading for condition in conditions if (heading := heading_of(condition))}
 
 
@@ -88,7 +87,7 @@ def split_listed(terms: list[str]) -> tuple[list[str], list[str]]:
     first other term on, all are keywords, even those that name a condition."""
     conditions = terms[:1]
     for term in terms[1:]:
-        if heading_of(term) is None or _key(term) in {_key(c) for c in conditions}:
+        if not names_a_condition(term) or _key(term) in {_key(c) for c in conditions}:
             break
         conditions.append(term)
     return conditions, terms[len(conditions) :]
