@@ -50,6 +50,12 @@ def test_clinconnect_summary_names_the_condition_when_the_title_does_not(extract
     assert any("inferred from the summary" in line for line in trial.review)
 
 
+def test_clinconnect_summary_gives_the_conditions_of_its_first_sentence_naming_any(extract_file):
+    """Later sentences name comorbidities ('type 2 diabetes or hypertension'), not the trial's."""
+    trial = extract_file(CASES / "clinconnect_comorbidities_in_summary.txt")
+    assert trial.conditions == ["knee osteoarthritis"]
+
+
 def test_clinconnect_page_naming_no_condition_has_none(extract_file):
     trial = extract_file(CASES / "clinconnect_no_condition_named.txt")
     assert trial.conditions == []

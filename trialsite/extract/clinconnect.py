@@ -37,6 +37,7 @@ _TIMELINE = {
     "trial updated": "Last updated",
     "estimated completion": "Estimated completion",
 }
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
 _SEX = {"all": "All", "both": "All", "female": "Female", "male": "Male"}
 
 
@@ -103,9 +104,10 @@ def parse(lines: list[str]) -> Parsed:
 
 
 def _conditions_named(title: str, summary: str) -> tuple[list[str], list[str]]:
-    """The page lists no conditions, but its title (else its summary) names them: 'Ganaxolone in
-    Women With Postpartum Depression'. Inferred, so an editor is asked to confirm them."""
-    for where, text in (("title", title), ("summary", summary)):
+    """The page lists no conditions, but its title names them ('Ganaxolone in Women With
+    Postpartum Depression'), else the first sentence of the summary that names any: later ones
+    often name comorbidities or other studies' conditions. Inferred, so put to an editor."""
+    for where, text in (("title", title), *(("summary", s) for s in _SENTENCE_BREAK.split(summary))):
         conditions = named_in(text)
         if conditions:
             named = ", ".join(f"'{c}'" for c in conditions)
