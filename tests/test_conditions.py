@@ -41,7 +41,8 @@ def test_listed_terms_first_is_a_condition_even_unknown_to_the_vocabulary():
 def test_clinconnect_condition_named_by_the_title_is_inferred_for_review(extract_file):
     trial = extract_file(CASES / "clinconnect_condition_in_title.txt")
     assert trial.conditions == ["Postpartum Depression"]
-    assert "Conditions 'Postpartum Depression' inferred from the title: the page lists none; confirm them." in trial.review
+    note = "Conditions 'Postpartum Depression' inferred from the title: the page lists none; confirm them."
+    assert note in trial.review
 
 
 def test_clinconnect_summary_names_the_condition_when_the_title_does_not(extract_file):

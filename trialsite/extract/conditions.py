@@ -23,7 +23,9 @@ _ACRONYM_LENGTH = 4
 _MAX_WORDS = 10
 # A condition's name before one of these names a place, not the trial's condition ("recruited in
 # sexually transmitted disease (STD) clinics").
-_PLACE_AFTER = re.compile(r"(?:\s*\([^()]*\))?\s+(?:clinics?|cent(?:er|re)s?|hospitals?|wards?|units?)\b", re.IGNORECASE)
+_PLACE_AFTER = re.compile(
+    r"(?:\s*\([^()]*\))?\s+(?:clinics?|cent(?:er|re)s?|hospitals?|wards?|units?)\b", re.IGNORECASE
+)
 
 
 @lru_cache(maxsize=1)
