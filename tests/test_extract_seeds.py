@@ -191,5 +191,19 @@ def test_seeds_need_review_only_of_drugs_read_from_prose(seed_trial, seed):
     each drug found there is for an editor to confirm."""
     trial = seed_trial(seed)
     prose_drugs = [] if trial.source.layout == "ctgov-export" else trial.drugs
-    assert [line.split("'")[1] for line in trial.review] == prose_drugs
-    assert all(" read from the " in line for line in trial.review)
+    drug_lines = [line for line in trial.review if line.startswith("Drug ")]
+    assert [line.split("'")[1] for line in drug_lines] == prose_drugs
+    assert all(" read from the " in line for line in drug_lines)
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "002", "004"])
+def test_seeds_with_a_conditions_field_need_no_review_of_conditions(seed_trial, seed):
+    assert not [line for line in seed_trial(seed).review if line.startswith("Conditions ")]
+
+
+def test_seed_003_condition_named_by_its_title_awaits_review(seed_trial):
+    """ClinConnect pages list no conditions; the title names one ('... with Advanced Biliary
+    Tract Cancer'), and an inferred value is always put to an editor."""
+    trial = seed_trial("003")
+    assert trial.conditions == ["Biliary Tract Cancer"]
+    assert "Conditions 'Biliary Tract Cancer' inferred from the title: the page lists none; confirm them." in trial.review

@@ -100,3 +100,22 @@ def test_the_sitemap_lists_every_indexable_page_and_every_trial():
     lists = TrialLists(random_listing(rng, f"t{i}") for i in range(250))
     planned = [plan.route for plan in index_plans(lists, {}, CONFIG) if plan.indexable]
     assert indexable_routes(lists) == sorted(planned + [f"trials/t{i}/" for i in range(250)])
+
+
+def test_conditions_naming_one_heading_meet_on_one_page_under_the_usual_spelling():
+    """Two trials write 'Covid19' and 'COVID-19'; extraction filed both under MeSH's COVID-19."""
+    lists = TrialLists([
+        listing("a", conditions=["Covid19"], condition_headings={"Covid19": "COVID-19"}),
+        listing("b", conditions=["COVID-19"], condition_headings={"COVID-19": "COVID-19"}),
+        listing("c", conditions=["COVID-19"], condition_headings={"COVID-19": "COVID-19"}),
+    ])
+    (term,) = lists.terms(CONDITIONS)
+    assert (term.name, term.slug, term.trials) == ("COVID-19", "covid-19", 3)
+    assert lists.by_slug["a"].terms["conditions"][0].name == "Covid19"
+    assert lists.by_slug["a"].terms["conditions"][0].route == term.route
+
+
+def test_a_condition_without_a_heading_is_filed_under_its_own_name():
+    lists = TrialLists([listing("a", conditions=["Older People"]), listing("b", conditions=["older people"])])
+    (term,) = lists.terms(CONDITIONS)
+    assert (term.slug, term.trials) == ("older-people", 2)

@@ -126,6 +126,11 @@ class Trial(Record):
     phase: Phase | None
     status: Status | None
     conditions: list[Text]
+    condition_headings: dict[Text, Text] = Field(
+        default_factory=dict,
+        description="Condition as written -> the MeSH heading it names: trials whose conditions name one "
+        "heading share one condition page ('Covid19' and 'COVID-19'). Optional; filled by extract.",
+    )
     keywords: list[Text]
     interventions: list[Intervention]
     drugs: list[Text] = Field(description="Canonical drug names in order of first mention.")
@@ -168,11 +173,14 @@ class DrugVocabulary(Record):
 
 
 def blank(model: type[BaseModel]) -> dict[str, Any]:
-    """A record of `model` that states nothing: every field null, empty list or blank sub-record."""
+    """A record of `model` that states nothing: every field null, empty list, blank sub-record or
+    its default."""
     record: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         annotation = info.annotation
-        if get_origin(annotation) is list:
+        if not info.is_required():
+            record[name] = info.get_default(call_default_factory=True)
+        elif get_origin(annotation) is list:
             record[name] = []
         elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
             record[name] = blank(annotation)

@@ -8,6 +8,7 @@ from ..errors import SeedError
 from ..model import Trial, blank
 from ..seeds import Seed
 from . import clinconnect, ctgov_export, trialx, unknown
+from .conditions import headings_of
 from .drugs import DrugFindings, DrugIndex, drugs_in_intervention
 from .parsed import Parsed
 from .prose import ages_in, design_in, endpoints_in, enrollment_in, phases_in
@@ -43,6 +44,7 @@ def extract(seed: Seed, drug_index: DrugIndex) -> Trial:
     review = list(parsed.review)
     _fill_from_prose(record, parsed, review)
     _fill_drugs(record, parsed, drug_index, review)
+    record["condition_headings"] = headings_of(record["conditions"])
     record["source"] = {"file": seed.file, "sha256": seed.sha256, "layout": layout}
     record["review"] = review
     return Trial.model_validate(_drop_empty(record))

@@ -12,6 +12,7 @@ import re
 
 from ..model import STATUSES
 from ..text import dedupe, paragraphs_to_markdown, smart_title, tidy
+from .conditions import named_in
 from .criteria import parse_criteria
 from .dates import iso_date
 from .parsed import Parsed, first_text
@@ -36,6 +37,7 @@ _TIMELINE = {
     "trial updated": "Last updated",
     "estimated completion": "Estimated completion",
 }
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
 _SEX = {"all": "All", "both": "All", "female": "Female", "male": "Male"}
 
 
@@ -97,8 +99,21 @@ def parse(lines: list[str]) -> Parsed:
         eligibility=parse_criteria(parts.get("eligibility", []), strip_prefix="- "),
         locations=dedupe([tidy(loc) for loc in parts.get("locations", []) if tidy(loc)]),
     )
+    fields["conditions"], review = _conditions_named(fields["title"], summary or "")
     drug_texts = (("title", fields["title"]), ("summary", summary or ""))
-    return Parsed(fields=fields, prose=summary or "", drug_texts=drug_texts)
+    return Parsed(fields=fields, prose=summary or "", drug_texts=drug_texts, review=review)
+
+
+def _conditions_named(title: str, summary: str) -> tuple[list[str], list[str]]:
+    """The page lists no conditions, but its title names them ('Ganaxolone in Women With
+    Postpartum Depression'), else the first sentence of the summary that names any: later ones
+    often name comorbidities or other studies' conditions. Inferred, so put to an editor."""
+    for where, text in (("title", title), *(("summary", s) for s in _SENTENCE_BREAK.split(summary))):
+        conditions = named_in(text)
+        if conditions:
+            named = ", ".join(f"'{c}'" for c in conditions)
+            return conditions, [f"Conditions {named} inferred from the {where}: the page lists none; confirm them."]
+    return [], []
 
 
 def _sponsor_name(name: str, lines: list[str]) -> str:

@@ -11,8 +11,8 @@ import re
 
 from ..model import INTERVENTION_TYPES
 from ..text import paragraphs_to_markdown, same_text, tidy
+from .conditions import split_registered
 from .parsed import Parsed, first_text
-from .terms import split_registered
 
 _INTERVENTION = re.compile(r"^(?P<type>" + "|".join(INTERVENTION_TYPES) + r"):\s*(?P<name>\S.*)$")
 _TIME_WORDS = re.compile(

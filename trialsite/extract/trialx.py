@@ -11,11 +11,11 @@ import re
 
 from ..model import SEXES, STATUSES
 from ..text import dedupe, paragraphs_to_markdown, tidy
+from .conditions import split_listed
 from .criteria import parse_criteria
 from .dates import iso_date
 from .parsed import Parsed
 from .prose import phase_from_badge
-from .terms import split_mixed
 
 _NCT_LINE = re.compile(r"^NCT\d{8}$")
 _AGE_RANGE = re.compile(r"^(?P<min>\d{1,3})\s*(?:-|–|to)\s*(?P<max>\d{1,3})\s*(?P<unit>years?|months?)$", re.IGNORECASE)
@@ -52,7 +52,7 @@ def parse(lines: list[str]) -> Parsed:
         summary=overview,
         eligibility=parse_criteria(lines[marks["eligibility"] + 1 : marks["study details"]]),
     )
-    fields["conditions"], fields["keywords"] = split_mixed(terms)
+    fields["conditions"], fields["keywords"] = split_listed(terms)
     review = _read_footer(stripped[details_end:], fields)
     drug_texts = (("title", title), ("overview", overview or ""))
     return Parsed(fields=fields, prose=overview or "", drug_texts=drug_texts, review=review)

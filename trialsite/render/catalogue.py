@@ -41,12 +41,11 @@ def catalogue(listings: Sequence[Listing], urls: Urls) -> dict[str, Any]:
             "sex": listing.sex,
             "ages": listing.ages,
         }
-        for key, names in listing.term_names:
+        for key, named in listing.term_names:
             refs = []
-            for name in names:
+            for name, slug in named:
                 if name not in positions[key]:
                     positions[key][name] = len(terms[key])
-                    slug = slugify(name)
                     terms[key].append([slug, name, urls.path(term_route(key, slug))])
                 refs.append(positions[key][name])
             trial[key] = refs

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from ..model import Trial
 from . import markdown
-from .taxonomy import NOT_STATED, TAXONOMIES, slugify
+from .taxonomy import NOT_STATED, TAXONOMIES, slugged_terms, slugify
 from .urls import term_route, trial_route
 
 FEED_SUMMARY_LENGTH = 300
@@ -32,7 +32,8 @@ class Listing:
     status: str | None
     sex: str | None
     ages: str | None
-    term_names: tuple[tuple[str, tuple[str, ...]], ...]  # (taxonomy key, term names), in TAXONOMIES order
+    # (taxonomy key, ((term name, slug), ...)), in TAXONOMIES order
+    term_names: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
     latest_date: str | None  # newest valid stated date, ISO
     blurb: str | None  # the summary as plain text, shortened: for the feed
     row_html: str = ""  # the trial's row in every list, rendered once (see Renderer.trial)
@@ -49,15 +50,16 @@ class Listing:
     def terms(self) -> dict[str, tuple[Link, ...]]:
         """Taxonomy key -> the trial's terms, linked."""
         return {
-            key: tuple(Link(name, term_route(key, slugify(name))) for name in names)
-            for key, names in self.term_names
+            key: tuple(Link(name, term_route(key, slug)) for name, slug in terms)
+            for key, terms in self.term_names
         }
 
     @cached_property
     def filter_tokens(self) -> dict[str, str]:
         """Taxonomy key -> space-separated term slugs, for the filter script."""
+        not_stated = (slugify(NOT_STATED),)
         return {
-            key: " ".join(dict.fromkeys(map(slugify, names or (NOT_STATED,)))) for key, names in self.term_names
+            key: " ".join(dict.fromkeys([slug for _, slug in terms] or not_stated)) for key, terms in self.term_names
         }
 
     @cached_property
@@ -75,7 +77,7 @@ def listing_of(slug: str, trial: Trial, plain_summary: str | None) -> Listing:
         status=trial.status,
         sex=trial.sex,
         ages=age_range(trial.min_age, trial.max_age),
-        term_names=tuple((tax.key, tuple(tax.terms_of(trial))) for tax in TAXONOMIES),
+        term_names=tuple((tax.key, slugged_terms(tax, trial)) for tax in TAXONOMIES),
         latest_date=days[-1] if days else None,
         blurb=markdown.shorten(plain_summary, FEED_SUMMARY_LENGTH) if plain_summary else None,
     )

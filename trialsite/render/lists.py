@@ -174,12 +174,12 @@ class TrialLists:
 
 def _terms_of(listing: Listing) -> Iterable[tuple[str, str, list[str]]]:
     """(taxonomy key, term slug, the names written for it) of every term the listing has;
-    names that differ only in case or punctuation are one term. A trial with none in a taxonomy
-    is under "Not stated" there."""
-    for key, names in listing.term_names:
+    names filed under one slug are one term. A trial with none in a taxonomy is under
+    "Not stated" there."""
+    for key, terms in listing.term_names:
         by_slug: dict[str, list[str]] = {}
-        for name in names or (NOT_STATED,):
-            by_slug.setdefault(slugify(name), []).append(name)
+        for name, slug in terms or ((NOT_STATED, slugify(NOT_STATED)),):
+            by_slug.setdefault(slug, []).append(name)
         for slug, written in by_slug.items():
             yield key, slug, written
 

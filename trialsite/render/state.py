@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS trials (
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, hash TEXT, key TEXT);
 """
 
-_SCHEMA = 2  # a state file of another layout is dropped: it is only a cache
+_SCHEMA = 3  # a state file of another layout is dropped: it is only a cache
 Stamp = tuple[int, int]  # (mtime_ns, size): a file whose stamp is unchanged is not read again
 
 

@@ -2,8 +2,9 @@
 
 A taxonomy says how to read its terms off a trial and in which order to list them;
 `lists.TrialLists` does the rest. Each term gets a URL-safe slug; names that differ only in case
-or punctuation share a slug and so are one term. A trial with no term is grouped under "Not stated", listed
-last, so every trial can be found from every index.
+or punctuation share a slug and so are one term, and so do conditions that name one MeSH heading.
+A trial with no term is grouped under "Not stated", listed last, so every trial can be found from
+every index.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class Taxonomy:
     terms_of: Callable[[Trial], list[str]]
     order: tuple[str, ...] = ()  # a fixed vocabulary order; otherwise alphabetical
     detail_label: str | None = None  # a fact shown beside each term in its index, e.g. "Class"
+    # Where a trial's term is filed, when synonyms share a page: a condition's MeSH heading.
+    filed_under: Callable[[Trial, str], str] = lambda trial, name: name
 
     @property
     def route(self) -> str:
@@ -48,10 +51,21 @@ def _one(value: str | None) -> list[str]:
 
 
 DRUGS = Taxonomy("drugs", "Drugs", "Drug", lambda trial: trial.drugs, detail_label="Class")
-CONDITIONS = Taxonomy("conditions", "Conditions", "Condition", lambda trial: trial.conditions)
+CONDITIONS = Taxonomy(
+    "conditions",
+    "Conditions",
+    "Condition",
+    lambda trial: trial.conditions,
+    filed_under=lambda trial, name: trial.condition_headings.get(name, name),
+)
 PHASES_TAXONOMY = Taxonomy("phases", "Phases", "Phase", lambda trial: _one(trial.phase), PHASES)
 STATUSES_TAXONOMY = Taxonomy("statuses", "Statuses", "Status", lambda trial: _one(trial.status), STATUSES)
 TAXONOMIES = (DRUGS, CONDITIONS, PHASES_TAXONOMY, STATUSES_TAXONOMY)
+
+
+def slugged_terms(taxonomy: Taxonomy, trial: Trial) -> tuple[tuple[str, str], ...]:
+    """(name as the trial writes it, slug of the page it is filed under) of each of its terms."""
+    return tuple((name, slugify(taxonomy.filed_under(trial, name))) for name in taxonomy.terms_of(trial))
 
 
 @lru_cache(maxsize=65536)
