@@ -186,5 +186,7 @@ def test_seed_004_page_chrome_is_dropped(seed_trial):
 
 
 @pytest.mark.parametrize("seed", sorted(SUMMARY_TABLE))
-def test_seeds_need_no_review(seed_trial, seed):
-    assert seed_trial(seed).review == []
+def test_seeds_leave_nothing_unsettled(seed_trial, seed):
+    # Values read from text (an age from a criterion) are noted for an editor to confirm; what
+    # a seed must not need is a note about something extraction could not settle.
+    assert not any("left not stated" in note or "not recognised" in note.casefold() for note in seed_trial(seed).review)

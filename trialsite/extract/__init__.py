@@ -8,7 +8,7 @@ from ..seeds import Seed
 from . import clinconnect, ctgov_export, trialx, unknown
 from .drugs import DrugFindings, DrugIndex, drugs_in_intervention, drugs_in_text
 from .parsed import Parsed
-from .prose import ages_in, design_in, endpoints_in, enrollment_in, phases_in
+from .prose import design_in, endpoints_in, enrollment_in, phases_in
 
 # Most specific first: a TrialX page may contain an interventions-like line, an export never has
 # TrialX's headings.
@@ -63,7 +63,7 @@ def _drop_empty(record: dict) -> dict:
 
 
 def _fill_from_prose(record: dict, parsed: Parsed, review: list[str]) -> None:
-    """Phase, enrollment, ages, design and endpoints, where the layout has no field for them."""
+    """Phase, enrollment, design and endpoints, where the layout has no field for them."""
     if record["phase"] is None:
         phases = phases_in(record["title"]) or phases_in(parsed.prose)
         if len(phases) == 1:
@@ -74,10 +74,6 @@ def _fill_from_prose(record: dict, parsed: Parsed, review: list[str]) -> None:
         record["enrollment"], counts = enrollment_in(parsed.prose)
         if len(counts) > 1:
             review.append(f"Several enrollment figures ({', '.join(map(str, counts))}): left not stated.")
-    if record["min_age"] is None and record["max_age"] is None:
-        record["min_age"], record["max_age"] = ages_in(
-            [*record["eligibility"]["inclusion"], parsed.prose]
-        )
     record["design"] = design_in(parsed.prose)
     outcomes = record["outcomes"]
     if not any(outcomes.values()):

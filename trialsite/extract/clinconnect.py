@@ -12,6 +12,7 @@ import re
 
 from ..model import STATUSES
 from ..text import dedupe, paragraphs_to_markdown, smart_title, tidy
+from .ages import from_criteria
 from .criteria import parse_criteria
 from .dates import iso_date
 from .parsed import Parsed, first_text
@@ -90,14 +91,20 @@ def parse(lines: list[str]) -> Parsed:
 
     summary = paragraphs_to_markdown(parts.get("summary", []), line_per_paragraph=True)
     gender = [g.strip().casefold() for g in parts.get("gender", []) if g.strip()]
+    eligibility = parse_criteria(parts.get("eligibility", []), strip_prefix="- ")
+    ages = from_criteria(eligibility["inclusion"], eligibility["exclusion"])
     fields.update(
         keywords=dedupe([tidy(k) for k in parts.get("keywords", []) if tidy(k)]),
         summary=summary,
         sex=_SEX.get(gender[0]) if gender else None,
-        eligibility=parse_criteria(parts.get("eligibility", []), strip_prefix="- "),
+        eligibility=eligibility,
+        min_age=ages.min_age,
+        max_age=ages.max_age,
         locations=dedupe([tidy(loc) for loc in parts.get("locations", []) if tidy(loc)]),
     )
-    return Parsed(fields=fields, prose=summary or "", drug_texts=(fields["title"], summary or ""))
+    return Parsed(
+        fields=fields, prose=summary or "", drug_texts=(fields["title"], summary or ""), review=ages.review
+    )
 
 
 def _sponsor_name(name: str, lines: list[str]) -> str:

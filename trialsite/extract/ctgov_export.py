@@ -11,6 +11,7 @@ import re
 
 from ..model import INTERVENTION_TYPES
 from ..text import paragraphs_to_markdown, same_text, tidy
+from .ages import from_prose
 from .parsed import Parsed, first_text
 from .terms import split_registered
 
@@ -51,6 +52,8 @@ def parse(lines: list[str]) -> Parsed:
         description = None
     terms = _split_terms(lines[conditions_at]) if conditions_at is not None else []
     conditions, keywords = split_registered(terms)
+    prose = "\n".join(filter(None, [summary, description]))
+    ages = from_prose(prose)
     return Parsed(
         fields={
             "title": tidy(lines[title_at]),
@@ -63,8 +66,11 @@ def parse(lines: list[str]) -> Parsed:
             },
             "summary": summary,
             "description": description,
+            "min_age": ages.min_age,
+            "max_age": ages.max_age,
         },
-        prose="\n".join(filter(None, [summary, description])),
+        prose=prose,
+        review=ages.review,
     )
 
 
