@@ -91,19 +91,22 @@ def parse(lines: list[str]) -> Parsed:
 
     summary = paragraphs_to_markdown(parts.get("summary", []), line_per_paragraph=True)
     gender = [g.strip().casefold() for g in parts.get("gender", []) if g.strip()]
-    eligibility = parse_criteria(parts.get("eligibility", []), strip_prefix="- ")
-    ages = from_criteria(eligibility["inclusion"], eligibility["exclusion"])
+    criteria = parse_criteria(parts.get("eligibility", []), strip_prefix="- ")
+    ages = from_criteria(criteria.inclusion, criteria.exclusion)
     fields.update(
         keywords=dedupe([tidy(k) for k in parts.get("keywords", []) if tidy(k)]),
         summary=summary,
         sex=_SEX.get(gender[0]) if gender else None,
-        eligibility=eligibility,
+        eligibility=criteria.eligibility(),
         min_age=ages.min_age,
         max_age=ages.max_age,
         locations=dedupe([tidy(loc) for loc in parts.get("locations", []) if tidy(loc)]),
     )
     return Parsed(
-        fields=fields, prose=summary or "", drug_texts=(fields["title"], summary or ""), review=ages.review
+        fields=fields,
+        prose=summary or "",
+        drug_texts=(fields["title"], summary or ""),
+        review=criteria.review + ages.review,
     )
 
 
