@@ -7,8 +7,9 @@ from ..model import Trial, blank
 from ..seeds import Seed
 from . import clinconnect, ctgov_export, trialx, unknown
 from .drugs import DrugFindings, DrugIndex, drugs_in_intervention, drugs_in_text
+from .enrollment import enrollment_in
 from .parsed import Parsed
-from .prose import design_in, endpoints_in, enrollment_in, phases_in
+from .prose import design_in, endpoints_in, phases_in
 
 # Most specific first: a TrialX page may contain an interventions-like line, an export never has
 # TrialX's headings.
@@ -71,9 +72,14 @@ def _fill_from_prose(record: dict, parsed: Parsed, review: list[str]) -> None:
         elif phases:
             review.append(f"Several phases mentioned ({', '.join(phases)}): phase left not stated.")
     if record["enrollment"] is None:
-        record["enrollment"], counts = enrollment_in(parsed.prose)
-        if len(counts) > 1:
-            review.append(f"Several enrollment figures ({', '.join(map(str, counts))}): left not stated.")
+        enrollment = enrollment_in(parsed.prose)
+        record["enrollment"] = enrollment.count
+        if enrollment.evidence:
+            sentence = enrollment.evidence[:160]
+            review.append(f"Enrollment {enrollment.count} read from the sentence '{sentence}': check it.")
+        elif enrollment.candidates:
+            figures = ", ".join(map(str, enrollment.candidates))
+            review.append(f"Several enrollment figures ({figures}): left not stated.")
     record["design"] = design_in(parsed.prose)
     outcomes = record["outcomes"]
     if not any(outcomes.values()):
