@@ -110,5 +110,5 @@ def _read_footer(lines: list[str], fields: dict) -> list[str]:
         elif "sponsor" not in fields and "{{" not in line and len(line) <= 200:
             fields["sponsor"] = tidy(line)
         else:
-            review.append(f"Unrecognised line after Study details left out: {line[:120]!r}")
+            review.append(f"Unrecognised line after Study details left out: {tidy(line)[:120]!r}")
     return review
