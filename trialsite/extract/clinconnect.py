@@ -47,18 +47,38 @@ def matches(lines: list[str]) -> bool:
     }
 
 
-def _is_about_heading(line: str) -> bool:
-    return line.startswith("About ") and len(line) <= 120 and not line.endswith((".", ":"))
+def _is_about_heading(line: str, sponsor: str | None) -> bool:
+    """'About <sponsor>' as the header names it (a long name may hold commas and end in 'Inc.'),
+    or a short 'About ...' line that is no sentence, where the blurb names the sponsor otherwise."""
+    if not line.startswith("About "):
+        return False
+    if sponsor and _letters(line.removeprefix("About ")) == _letters(sponsor):
+        return True
+    return len(line) <= 120 and not line.endswith((".", ":"))
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _header_sponsor(lines: list[str]) -> str | None:
+    launched = (_LAUNCHED.match(line.strip()) for line in lines[:6])
+    return next((m.group("sponsor") for m in launched if m), None)
 
 
 def sections(lines: list[str]) -> dict[str, list[str]]:
     """Lines under each known heading; the lines before the first heading under 'header'."""
     found: dict[str, list[str]] = {"header": []}
     current = "header"
+    sponsor = _header_sponsor(lines)
     for line in lines:
         stripped = line.strip()
         key = _HEADINGS.get(stripped.casefold())
-        if key is None and current in {"summary", "gender", "eligibility", "keywords"} and _is_about_heading(stripped):
+        if (
+            key is None
+            and current in {"summary", "gender", "eligibility", "keywords"}
+            and _is_about_heading(stripped, sponsor)
+        ):
             key = "chrome"
         if key is None and stripped.casefold() in _TIMELINE:
             key = "timeline"
