@@ -22,6 +22,8 @@ DOCUMENTS = FIXTURES / "documents"
         ("Females with age between 18 and 70 years old", ("18 Years", "70 Years")),
         ("Age ≥ 18 years and ≤ 75 years", ("18 Years", "75 Years")),
         ("Age 3 months to 17 years (13-17 years to be capped at 10%)", ("3 Months", "17 Years")),
+        ("Adults (≥18 years)", ("18 Years", None)),
+        ("Male or female, aged 18 to 75 years", ("18 Years", "75 Years")),
     ],
 )
 def test_an_inclusion_criterion_about_age_states_the_limits(criterion, ages):
@@ -38,6 +40,8 @@ def test_an_inclusion_criterion_about_age_states_the_limits(criterion, ages):
         "To be able and willing to give their informed consent, both, the parent or tutor and the participant "
         "who is between the ages of 14-17 years.",
         "Adult recipients of a kidney transplant",
+        "Life expectancy of at least 3 months",
+        "Women of childbearing potential aged 18-45 must use contraception",
     ],
 )
 def test_an_age_inside_another_rule_states_no_limit(criterion):

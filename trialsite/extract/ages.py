@@ -51,7 +51,7 @@ _PEOPLE = re.compile(
 )
 _AGE_WORD = re.compile(r"\b(?:ages?|aged|old|of\s+age)\b", re.IGNORECASE)
 _CONDITIONAL = re.compile(r"\b(?:if|when|for|in|whose|unless|except|during|prior|before|after)\b", re.IGNORECASE)
-_LEAD_WORDS = 4
+_LEAD_WORDS = 3
 _CONNECTOR = re.compile(r"\s*(?:,|and|but|to)?\s*", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 _ELIGIBILITY = re.compile(r"\b(?:eligib\w*|inclusion\s+criteria|must\s+be\s+aged)\b", re.IGNORECASE)
@@ -150,7 +150,7 @@ def _read(match: re.Match, kind: str, before: str) -> tuple[str | None, str | No
     """The limits a phrase states, when something makes it an age: a word in it or before it
     ('age', 'old'), a unit before 'or older', or the people it is about ('Adults 18 to 60 years')."""
     g = {k: v for k, v in match.groupdict().items() if v}
-    about_people = bool(_PEOPLE.search(before.strip()))
+    about_people = bool(_PEOPLE.search(before.strip(" ([,:–-")))
     cued = bool(_AGE_WORD.search(match.group()) or _AGE_WORD.search(before))
     if kind == "range":
         unit = g.get("max_unit") or g.get("min_unit")
