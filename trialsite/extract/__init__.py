@@ -69,6 +69,7 @@ def _fill_from_prose(record: dict, parsed: Parsed, review: list[str]) -> None:
         phases = phases_in(record["title"]) or phases_in(parsed.prose)
         if len(phases) == 1:
             record["phase"] = phases[0]
+            review.append(f"{phases[0]} read from the text: check it.")
         elif phases:
             review.append(f"Several phases mentioned ({', '.join(phases)}): phase left not stated.")
     if record["enrollment"] is None:
@@ -85,6 +86,8 @@ def _fill_from_prose(record: dict, parsed: Parsed, review: list[str]) -> None:
     if not any(outcomes.values()):
         for kind, measures in endpoints_in(parsed.prose).items():
             outcomes[kind] = [{"measure": m, "description": None, "time_frame": None} for m in measures]
+            if measures:
+                review.append(f"{kind.capitalize()} outcomes read from the text ({'; '.join(measures)}): check them.")
 
 
 def _fill_drugs(record: dict, parsed: Parsed, drug_index: DrugIndex, review: list[str]) -> None:
