@@ -21,6 +21,9 @@ DOCUMENTS = FIXTURES / "documents"
         ("The study anticipates enrolling 38 participants characterized by prior therapy.", 38),
         ("One hundred and twenty healthy volunteers will be recruited.", 120),
         ("A total of 1,200 participants will be enrolled.", 1200),
+        ("A total of 300 patients will take part in the study.", 300),
+        ("Enrolment of 150 patients is planned.", 150),
+        ("The sample size was calculated to be 88.", 88),
     ],
 )
 def test_a_stated_count(text, count):
@@ -36,6 +39,7 @@ def test_a_stated_count(text, count):
         "About 17,000 neonates are born below 750 grams each year.",
         "Patients receive 8 cycles over 12 weeks.",
         "In an unpublished sample of 100 patients, 30 patients were treated with the drug.",
+        "The sample size calculation assumed 80% power.",
     ],
 )
 def test_numbers_that_count_something_else(text):

@@ -44,21 +44,25 @@ _STATEMENTS = [
     # '362 neonates, with a birthweight <750g, were randomized', 'Eighty patients ... were treated'
     re.compile(
         rf"(?<![\w.,])(?P<n>{_NUMBER})\s+" + _BETWEEN + _PEOPLE + r"\b[^.]{0,120}?\b"
-        r"(?:(?:will|would|shall|are\s+(?:planned|expected)\s+to|are\s+to)\s+be|were|was|have\s+been|had\s+been)"
-        rf"\s+(?:\w+\s+)?{_ENROLLED}\b",
+        r"(?:(?:(?:will|would|shall|are\s+(?:planned|expected)\s+to|are\s+to)\s+be|were|was|have\s+been|had\s+been)"
+        rf"\s+(?:\w+\s+)?{_ENROLLED}|(?:will|would)\s+(?:take\s+part|participate))\b",
         re.IGNORECASE,
     ),
-    # 'target enrollment of 120', 'planned enrolment: 80'
+    # 'target enrollment of 120', 'planned enrolment: 80', 'enrolment of 300 patients'
     re.compile(
         rf"\b(?:target|planned|anticipated|expected)\s+enrol+ment\s*(?:of|is|will\s+be|:)\s*(?:approximately\s+)?"
         rf"(?P<n>{_NUMBER})",
         re.IGNORECASE,
     ),
+    re.compile(
+        rf"\benrol+ment\s+of\s+(?:approximately\s+|about\s+)?(?P<n>{_NUMBER})\s+" + _BETWEEN + _PEOPLE + r"\b",
+        re.IGNORECASE,
+    ),
 ]
 _SAMPLE_SIZE = [
-    # 'a sample size of 176', 'a sample size 112 patients would be required'
+    # 'a sample size of 176', 'a sample size 112 patients would be required', 'sample size was calculated to be 88'
     re.compile(
-        rf"\bsample\s+size\s+(?:(?:of|is|was|will\s+be|would\s+be|:|=)\s*)?(?:approximately\s+|about\s+)?"
+        rf"\bsample\s+size\s+(?:[\w-]+\s+){{0,4}}?(?:(?:of|is|be|:|=)\s*)?(?:approximately\s+|about\s+)?"
         rf"(?P<n>{_NUMBER})(?!\s*(?:%|percent|per\b))",
         re.IGNORECASE,
     ),
