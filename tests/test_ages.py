@@ -42,6 +42,7 @@ def test_an_inclusion_criterion_about_age_states_the_limits(criterion, ages):
         "Adult recipients of a kidney transplant",
         "Life expectancy of at least 3 months",
         "Women of childbearing potential aged 18-45 must use contraception",
+        "Participants under 18 years need the written consent of a parent or guardian",
     ],
 )
 def test_an_age_inside_another_rule_states_no_limit(criterion):

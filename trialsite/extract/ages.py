@@ -56,6 +56,9 @@ _CONNECTOR = re.compile(r"\s*(?:,|and|but|to)?\s*", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 _ELIGIBILITY = re.compile(r"\b(?:eligib\w*|inclusion\s+criteria|must\s+be\s+aged)\b", re.IGNORECASE)
 _CONSENT = re.compile(r"\b(?:consent|assent|parents?|guardians?)\b", re.IGNORECASE)
+_MINORS_CONSENT = re.compile(
+    r"\b(?:assent|parents?|parental|guardians?|legal(?:ly)?\s+\w+\s+representatives?)\b", re.IGNORECASE
+)
 
 
 @dataclass
@@ -85,19 +88,18 @@ def from_age_line(text: str) -> Ages | None:
 
 def from_criteria(inclusion: list[str], exclusion: list[str]) -> Ages:
     """Ages from criteria that are about age. An excluded age bounds the other side: 'Under age
-    18' excluded is a minimum of 18."""
+    18' excluded is a minimum of 18. A criterion on how minors consent ('Participants under 18
+    years need a parent's consent') sets no limit."""
     mins: dict[str, str] = {}
     maxes: dict[str, str] = {}
-    for criterion in inclusion:
-        lead = criterion.split("\n", 1)[0]
-        for low, high in _leading_limits(lead):
-            _note(mins, low, lead)
-            _note(maxes, high, lead)
-    for criterion in exclusion:
-        lead = criterion.split("\n", 1)[0]
-        for low, high in _leading_limits(lead, ranges=False):
-            _note(maxes, low, lead)
-            _note(mins, high, lead)
+    for criteria, lower, upper, ranges in ((inclusion, mins, maxes, True), (exclusion, maxes, mins, False)):
+        for criterion in criteria:
+            lead = criterion.split("\n", 1)[0]
+            if _MINORS_CONSENT.search(lead):
+                continue
+            for low, high in _leading_limits(lead, ranges):
+                _note(lower, low, lead)
+                _note(upper, high, lead)
     return _settle(mins, maxes, "criterion")
 
 
