@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trialsite.extract.prose import ages_in, design_in, endpoints_in, enrollment_in, phase_from_badge, phases_in
+from trialsite.extract.prose import design_in, endpoints_in, phase_from_badge, phases_in
 
 
 @pytest.mark.parametrize(
@@ -30,23 +30,6 @@ def test_phase_not_read_from_ordinary_words():
 @pytest.mark.parametrize("badge, phase", [("Phase 1/Phase 2", "Phase 1/2"), ("N/A", "Not applicable"), ("Early Phase 1", "Early Phase 1")])
 def test_phase_badges(badge, phase):
     assert phase_from_badge(badge) == phase
-
-
-def test_two_different_enrollment_figures_give_none():
-    assert enrollment_in("We will enroll 40 patients. Later 60 patients will be enrolled.") == (None, [40, 60])
-
-
-def test_enrollment_ignores_numbers_that_count_other_things():
-    assert enrollment_in("Patients receive 8 cycles over 12 weeks.") == (None, [])
-
-
-def test_ages_range_and_open_ended():
-    assert ages_in(["Aged 18 to 75 years"]) == ("18 Years", "75 Years")
-    assert ages_in(["at least 18 years old"]) == ("18 Years", None)
-
-
-def test_conflicting_ages_give_none():
-    assert ages_in(["at least 18 years old", "age ≥ 21 years"]) == (None, None)
 
 
 def test_design_ignores_sentences_about_other_studies():

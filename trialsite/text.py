@@ -41,6 +41,39 @@ _LINK_SYNTAX = (
 )
 
 
+# Markup a scraped page let through is not trial data. Elements whose content is code or an
+# embedded document go with their content; a tag that loads something, runs script on an event,
+# links to a script URL or only formats text goes, leaving the text it wrapped. Comparison signs
+# ('<1 cm', 'age < 18') and other angle brackets ('<Group>', '<https://...>') are text and stay.
+def _spaced(word: str) -> str:
+    """A word as a browser reads it in a URL scheme: whitespace between its letters is ignored."""
+    return r"\s*".join(word)
+
+
+_SCRIPT_URL = rf"(?:{_spaced('javascript')}|{_spaced('vbscript')}|{_spaced('data')})\s*:"
+_HOSTILE_ATTRIBUTE = rf"(?:\bon[a-z]+\s*=|\b(?:href|src|action|formaction|data)\s*=\s*[\"']?\s*{_SCRIPT_URL})"
+_CODE_ELEMENTS = "script|style|iframe|frame|frameset|object|embed|applet|svg|math|noscript|template|form"
+_CODE_ELEMENT = re.compile(rf"<(?P<name>{_CODE_ELEMENTS})\b[^>]*>.*?</(?P=name)\s*>", re.IGNORECASE | re.DOTALL)
+_WRAPPING_ELEMENT = re.compile(
+    rf"<(?P<name>[a-z][a-z0-9]*)\s[^<>]*?{_HOSTILE_ATTRIBUTE}[^<>]*>(?P<text>.*?)</(?P=name)\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+_TAG = re.compile(
+    rf"</?(?:{_CODE_ELEMENTS}|img|image|input|button|select|textarea|link|meta|base|video|audio|source|track|"
+    r"a|b|i|u|em|strong|span|font|p|div|br)\b(?:\s[^<>]*)?/?>"
+    rf"|<[a-z][a-z0-9]*\s[^<>]*?{_HOSTILE_ATTRIBUTE}[^<>]*>",
+    re.IGNORECASE,
+)
+
+
+def remove_markup(text: str) -> str:
+    """Scraped text without the markup that came with it; the text that markup wrapped stays."""
+    if "<" not in text:
+        return text
+    stripped = _TAG.sub("", _WRAPPING_ELEMENT.sub(r"\g<text>", _CODE_ELEMENT.sub("", text)))
+    return text if stripped == text else re.sub(r" {2,}", " ", stripped)
+
+
 def clean_line(line: str) -> str:
     """Make one line of scraped text safe to keep: no control or invisible characters."""
     if line.isprintable():  # the usual case, and exact: every character below is unprintable
@@ -69,9 +102,10 @@ def unescape_markdown(text: str) -> str:
 
 def tidy(text: str) -> str:
     """One field value: punctuation normalized, HTML entities and Markdown escapes undone (scraped
-    pages carry both), outer whitespace gone. Cleaned again after decoding: `&#x202E;` or `&#10;`
-    must not bring back what `clean_line` took out."""
-    return clean_line(unescape_markdown(html.unescape(normalize_punctuation(text)))).strip()
+    pages carry both), markup removed (also markup that decoding revealed), outer whitespace gone.
+    Cleaned again after decoding: `&#x202E;` or `&#10;` must not bring back what `clean_line` took
+    out."""
+    return clean_line(remove_markup(unescape_markdown(html.unescape(normalize_punctuation(text))))).strip()
 
 
 def defuse_links(line: str) -> str:

@@ -10,8 +10,9 @@ from ..seeds import Seed
 from . import clinconnect, ctgov_export, trialx, unknown
 from .conditions import headings_of
 from .drugs import DrugFindings, DrugIndex, drugs_in_intervention
+from .enrollment import enrollment_in
 from .parsed import Parsed
-from .prose import ages_in, design_in, endpoints_in, enrollment_in, phases_in
+from .prose import design_in, endpoints_in, phases_in
 from .treatment import treatment_drugs
 
 # Most specific first: a TrialX page may contain an interventions-like line, an export never has
@@ -70,26 +71,30 @@ def _drop_empty(record: dict) -> dict:
 
 
 def _fill_from_prose(record: dict, parsed: Parsed, review: list[str]) -> None:
-    """Phase, enrollment, ages, design and endpoints, where the layout has no field for them."""
+    """Phase, enrollment, design and endpoints, where the layout has no field for them."""
     if record["phase"] is None:
         phases = phases_in(record["title"]) or phases_in(parsed.prose)
         if len(phases) == 1:
             record["phase"] = phases[0]
+            review.append(f"{phases[0]} read from the text: check it.")
         elif phases:
             review.append(f"Several phases mentioned ({', '.join(phases)}): phase left not stated.")
     if record["enrollment"] is None:
-        record["enrollment"], counts = enrollment_in(parsed.prose)
-        if len(counts) > 1:
-            review.append(f"Several enrollment figures ({', '.join(map(str, counts))}): left not stated.")
-    if record["min_age"] is None and record["max_age"] is None:
-        record["min_age"], record["max_age"] = ages_in(
-            [*record["eligibility"]["inclusion"], parsed.prose]
-        )
+        enrollment = enrollment_in(parsed.prose)
+        record["enrollment"] = enrollment.count
+        if enrollment.evidence:
+            sentence = enrollment.evidence[:160]
+            review.append(f"Enrollment {enrollment.count} read from the sentence '{sentence}': check it.")
+        elif enrollment.candidates:
+            figures = ", ".join(map(str, enrollment.candidates))
+            review.append(f"Several enrollment figures ({figures}): left not stated.")
     record["design"] = design_in(parsed.prose)
     outcomes = record["outcomes"]
     if not any(outcomes.values()):
         for kind, measures in endpoints_in(parsed.prose).items():
             outcomes[kind] = [{"measure": m, "description": None, "time_frame": None} for m in measures]
+            if measures:
+                review.append(f"{kind.capitalize()} outcomes read from the text ({'; '.join(measures)}): check them.")
 
 
 def _fill_drugs(record: dict, parsed: Parsed, drug_index: DrugIndex, review: list[str]) -> None:

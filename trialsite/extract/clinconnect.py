@@ -12,6 +12,7 @@ import re
 
 from ..model import STATUSES
 from ..text import dedupe, paragraphs_to_markdown, smart_title, tidy
+from .ages import from_criteria
 from .conditions import named_in
 from .criteria import parse_criteria
 from .dates import iso_date
@@ -48,18 +49,38 @@ def matches(lines: list[str]) -> bool:
     }
 
 
-def _is_about_heading(line: str) -> bool:
-    return line.startswith("About ") and len(line) <= 120 and not line.endswith((".", ":"))
+def _is_about_heading(line: str, sponsor: str | None) -> bool:
+    """'About <sponsor>' as the header names it (a long name may hold commas and end in 'Inc.'),
+    or a short 'About ...' line that is no sentence, where the blurb names the sponsor otherwise."""
+    if not line.startswith("About "):
+        return False
+    if sponsor and _letters(line.removeprefix("About ")) == _letters(sponsor):
+        return True
+    return len(line) <= 120 and not line.endswith((".", ":"))
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _header_sponsor(lines: list[str]) -> str | None:
+    launched = (_LAUNCHED.match(line.strip()) for line in lines[:6])
+    return next((m.group("sponsor") for m in launched if m), None)
 
 
 def sections(lines: list[str]) -> dict[str, list[str]]:
     """Lines under each known heading; the lines before the first heading under 'header'."""
     found: dict[str, list[str]] = {"header": []}
     current = "header"
+    sponsor = _header_sponsor(lines)
     for line in lines:
         stripped = line.strip()
         key = _HEADINGS.get(stripped.casefold())
-        if key is None and current in {"summary", "gender", "eligibility", "keywords"} and _is_about_heading(stripped):
+        if (
+            key is None
+            and current in {"summary", "gender", "eligibility", "keywords"}
+            and _is_about_heading(stripped, sponsor)
+        ):
             key = "chrome"
         if key is None and stripped.casefold() in _TIMELINE:
             key = "timeline"
@@ -92,16 +113,25 @@ def parse(lines: list[str]) -> Parsed:
 
     summary = paragraphs_to_markdown(parts.get("summary", []), line_per_paragraph=True)
     gender = [g.strip().casefold() for g in parts.get("gender", []) if g.strip()]
+    criteria = parse_criteria(parts.get("eligibility", []), strip_prefix="- ")
+    ages = from_criteria(criteria.inclusion, criteria.exclusion)
     fields.update(
         keywords=dedupe([tidy(k) for k in parts.get("keywords", []) if tidy(k)]),
         summary=summary,
         sex=_SEX.get(gender[0]) if gender else None,
-        eligibility=parse_criteria(parts.get("eligibility", []), strip_prefix="- "),
+        eligibility=criteria.eligibility(),
+        min_age=ages.min_age,
+        max_age=ages.max_age,
         locations=dedupe([tidy(loc) for loc in parts.get("locations", []) if tidy(loc)]),
     )
-    fields["conditions"], review = _conditions_named(fields["title"], summary or "")
+    fields["conditions"], condition_review = _conditions_named(fields["title"], summary or "")
     drug_texts = (("title", fields["title"]), ("summary", summary or ""))
-    return Parsed(fields=fields, prose=summary or "", drug_texts=drug_texts, review=review)
+    return Parsed(
+        fields=fields,
+        prose=summary or "",
+        drug_texts=drug_texts,
+        review=criteria.review + ages.review + condition_review,
+    )
 
 
 def _conditions_named(title: str, summary: str) -> tuple[list[str], list[str]]:

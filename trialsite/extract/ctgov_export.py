@@ -11,18 +11,14 @@ import re
 
 from ..model import INTERVENTION_TYPES
 from ..text import paragraphs_to_markdown, same_text, tidy
+from .ages import from_prose
 from .conditions import split_registered
 from .parsed import Parsed, first_text
 
 _INTERVENTION = re.compile(r"^(?P<type>" + "|".join(INTERVENTION_TYPES) + r"):\s*(?P<name>\S.*)$")
-_TIME_WORDS = re.compile(
-    r"\d|\b(?:baseline|day|days|week|weeks|month|months|year|years|hour|hours|minute|cycle|cycles|visit|"
-    r"follow-?up|through|completion|end of|until|up to|approximately|one|two|three|four|five|six|"
-    r"twelve|annual|daily|weekly|monthly|period|screening|discharge|surgery|treatment)\b",
-    re.IGNORECASE,
-)
 _TIME_POINT = re.compile(r"^(?:baseline|day|week|month|year|cycle|visit|screening|end of|up to|\d)", re.IGNORECASE)
 _OUTCOME_KINDS = ("primary", "secondary", "other")
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")
 
 
 def matches(lines: list[str]) -> bool:
@@ -51,6 +47,8 @@ def parse(lines: list[str]) -> Parsed:
         description = None
     terms = _split_terms(lines[conditions_at]) if conditions_at is not None else []
     conditions, keywords = split_registered(terms)
+    prose = "\n".join(filter(None, [summary, description]))
+    ages = from_prose(prose)
     return Parsed(
         fields={
             "title": tidy(lines[title_at]),
@@ -63,8 +61,11 @@ def parse(lines: list[str]) -> Parsed:
             },
             "summary": summary,
             "description": description,
+            "min_age": ages.min_age,
+            "max_age": ages.max_age,
         },
-        prose="\n".join(filter(None, [summary, description])),
+        prose=prose,
+        review=ages.review,
     )
 
 
@@ -95,19 +96,25 @@ def _outcome_lines(lines: list[str], start: int) -> tuple[list[str], int]:
     i = start
     while i < len(lines) and len(outcome_lines) < len(_OUTCOME_KINDS):
         line = lines[i].strip()
-        if not line or not all(_ends_with_time_frame(o) for o in line.split("|")):
+        if not line or not all(_is_outcome(o) for o in line.split("|")):
             break
         outcome_lines.append(line)
         i += 1
     return outcome_lines, i
 
 
-def _ends_with_time_frame(outcome: str) -> bool:
-    parts = outcome.strip().split(", ")
+def _is_outcome(outcome: str) -> bool:
+    """`measure, [description,] time frame`: the measure is a title and the time frame a phrase;
+    neither holds a sentence break, and only a time frame after a description sentence ends in a
+    full stop. A description paragraph is sentences ('Complete DiGeorge anomaly is a congenital
+    disorder. Without treatment, ...'; 'This study is a single-arm, multicenter trial ... .')."""
+    parts = [p.strip() for p in outcome.strip().split(", ")]
     if len(parts) < 2:
         return False
-    tail = parts[-1].strip()
-    return len(tail) <= 250 and not tail.endswith(".") and bool(_TIME_WORDS.search(tail))
+    measure, tail = parts[0], parts[-1]
+    is_title = len(measure) <= 300 and not _SENTENCE_BREAK.search(measure)
+    is_phrase = len(tail) <= 250 and not _SENTENCE_BREAK.search(tail) and not tail.endswith(":")
+    return is_title and is_phrase and (not tail.endswith(".") or (len(parts) > 2 and parts[-2].endswith(".")))
 
 
 def _outcome(text: str) -> dict:
@@ -115,7 +122,10 @@ def _outcome(text: str) -> dict:
     are told apart by case. A part that starts lower-case continues the part before it."""
     parts = [p.strip() for p in text.strip().split(", ")]
     frame_start = len(parts) - 1
-    while frame_start > 1 and (_continues(parts[frame_start]) or _is_time_point(parts[frame_start - 1])):
+    # The time frame may hold commas ('Baseline, week 8'); a full stop ends the description before it.
+    while frame_start > 1 and not parts[frame_start - 1].endswith(".") and (
+        _continues(parts[frame_start]) or _is_time_point(parts[frame_start - 1])
+    ):
         frame_start -= 1
     head = parts[:frame_start]
     measure_end = 1

@@ -1,13 +1,11 @@
-"""Facts that documents state only in sentences: phase, enrollment, ages, design, endpoints.
+"""Facts that documents state only in sentences: phase, design, endpoints.
 
-Each finder returns None (or nothing) unless the text states the fact without ambiguity: two
-different enrollment figures give no enrollment, not the first one.
+Each finder returns None (or nothing) unless the text states the fact without ambiguity.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Iterable
 
 _ROMAN = {"0": 0, "i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _PHASE = re.compile(
@@ -44,62 +42,6 @@ def _normalize_phase(a: str, b: str | None) -> str | None:
     if b is None:
         return "Early Phase 1" if first == 0 else f"Phase {first}"
     return _COMBINED_PHASES.get((first, _ROMAN[b.casefold()]))
-
-
-_PEOPLE = r"(?:patients|participants|subjects|people|individuals|volunteers|adults|children|women|men|cases)"
-_ENROLLMENT = [
-    re.compile(
-        r"\b(?:enrol+(?:ing|s)?|include|including|recruit(?:ing|s)?|randomi[sz]e)\s+"
-        r"(?:a\s+total\s+of\s+|approximately\s+|about\s+|up\s+to\s+)?(?P<n>\d[\d,]*)\s+(?:[\w-]+\s+){0,2}?"
-        + _PEOPLE + r"\b",
-        re.IGNORECASE,
-    ),
-    re.compile(
-        r"\b(?P<n>\d[\d,]*)\s+(?:[\w-]+\s+){0,2}?" + _PEOPLE
-        + r"\b[^.]{0,80}?\b(?:will|would|are\s+planned\s+to)\s+be\s+(?:enrol+ed|recruited|included|randomi[sz]ed)",
-        re.IGNORECASE,
-    ),
-    re.compile(
-        r"\b(?:sample\s+size|target\s+enrol+ment|planned\s+enrol+ment)\s+(?:of|is|was|will\s+be|:)\s+"
-        r"(?:approximately\s+|about\s+)?(?P<n>\d[\d,]*)\b",
-        re.IGNORECASE,
-    ),
-    re.compile(r"\ba\s+total\s+of\s+(?P<n>\d[\d,]*)\s+(?:[\w-]+\s+){0,2}?" + _PEOPLE + r"\b", re.IGNORECASE),
-]
-
-
-def enrollment_in(text: str) -> tuple[int | None, list[int]]:
-    """The planned participant count, and every distinct count found (for a review note)."""
-    counts: list[int] = []
-    for pattern in _ENROLLMENT:
-        for match in pattern.finditer(text):
-            count = int(match.group("n").replace(",", ""))
-            if count not in counts:
-                counts.append(count)
-    return (counts[0] if len(counts) == 1 else None), counts
-
-
-_MIN_AGE = [
-    re.compile(r"\bat\s+least\s+(\d{1,3})\s+years", re.IGNORECASE),
-    re.compile(r"\b(\d{1,3})\s+years\s+(?:of\s+age\s+|old\s+)?(?:or|and)\s+(?:older|above|over)", re.IGNORECASE),
-    re.compile(r"\bage[ds]?\s*(?:≥|>=|>|over|above|of\s+at\s+least)\s*(\d{1,3})\b", re.IGNORECASE),
-    re.compile(r"\bage[ds]?\s*(?:between\s+|from\s+)?(\d{1,3})\s*(?:-|–|to|and)\s*\d{1,3}\s*years", re.IGNORECASE),
-]
-_MAX_AGE = [
-    re.compile(r"\bage[ds]?\s*(?:between\s+|from\s+)?\d{1,3}\s*(?:-|–|to|and)\s*(\d{1,3})\s*years", re.IGNORECASE),
-    re.compile(r"\bage[ds]?\s*[^.;]{0,20}?(?:≤|<=|<|under|below)\s*(\d{1,3})\s*years", re.IGNORECASE),
-]
-
-
-def ages_in(texts: Iterable[str]) -> tuple[str | None, str | None]:
-    """Minimum and maximum age in the registry's form ('18 Years'), when stated consistently."""
-    joined = "\n".join(texts)
-    return _single_age(_MIN_AGE, joined), _single_age(_MAX_AGE, joined)
-
-
-def _single_age(patterns: list[re.Pattern], text: str) -> str | None:
-    values = {int(m.group(1)) for p in patterns for m in p.finditer(text)}
-    return f"{values.pop()} Years" if len(values) == 1 else None
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")

@@ -11,6 +11,7 @@ import re
 
 from ..model import SEXES, STATUSES
 from ..text import dedupe, paragraphs_to_markdown, tidy
+from .ages import from_age_line, from_criteria
 from .conditions import split_listed
 from .criteria import parse_criteria
 from .dates import iso_date
@@ -18,8 +19,6 @@ from .parsed import Parsed
 from .prose import phase_from_badge
 
 _NCT_LINE = re.compile(r"^NCT\d{8}$")
-_AGE_RANGE = re.compile(r"^(?P<min>\d{1,3})\s*(?:-|–|to)\s*(?P<max>\d{1,3})\s*(?P<unit>years?|months?)$", re.IGNORECASE)
-_AGE_MIN = re.compile(r"^(?P<min>\d{1,3})\s*\+\s*(?P<unit>years?|months?)$", re.IGNORECASE)
 # Where the page chrome begins after the trial's own facts.
 _CHROME_START = re.compile(
     r"^(?:Step \d|We have submitted|Send a message|Enter your contact|Sign up|Would you like|FAQs|"
@@ -48,12 +47,14 @@ def parse(lines: list[str]) -> Parsed:
     overview = paragraphs_to_markdown(lines[marks["overview"] + 1 : marks["eligibility"]], line_per_paragraph=True)
     details_end = _block_end(stripped, marks["study details"] + 1)
     terms = dedupe([_restore_acronym(tidy(t)) for t in stripped[marks["study details"] + 1 : details_end] if t])
-    fields.update(
-        summary=overview,
-        eligibility=parse_criteria(lines[marks["eligibility"] + 1 : marks["study details"]]),
-    )
+    criteria = parse_criteria(lines[marks["eligibility"] + 1 : marks["study details"]])
+    fields.update(summary=overview, eligibility=criteria.eligibility())
     fields["conditions"], fields["keywords"] = split_listed(terms)
-    review = _read_footer(stripped[details_end:], fields)
+    review = criteria.review + _read_footer(stripped[details_end:], fields)
+    if "min_age" not in fields:  # no age line: the criteria may still state the ages
+        ages = from_criteria(criteria.inclusion, criteria.exclusion)
+        fields.update(min_age=ages.min_age, max_age=ages.max_age)
+        review.extend(ages.review)
     drug_texts = (("title", title), ("overview", overview or ""))
     return Parsed(fields=fields, prose=overview or "", drug_texts=drug_texts, review=review)
 
@@ -87,11 +88,8 @@ def _read_badge(badge: str, title: str, fields: dict) -> None:
         fields["status"] = next(s for s in STATUSES if s.casefold() == folded)
     elif folded in {s.casefold() for s in SEXES}:
         fields["sex"] = next(s for s in SEXES if s.casefold() == folded)
-    elif age := _AGE_RANGE.match(badge) or _AGE_MIN.match(badge):
-        unit = "Years" if age.group("unit").casefold().startswith("year") else "Months"
-        fields["min_age"] = f"{int(age.group('min'))} {unit}"
-        if "max" in age.groupdict():
-            fields["max_age"] = f"{int(age.group('max'))} {unit}"
+    elif (ages := from_age_line(badge)) is not None:
+        fields["min_age"], fields["max_age"] = ages.min_age, ages.max_age
     elif phase := phase_from_badge(badge):
         fields["phase"] = phase
 
@@ -113,5 +111,5 @@ def _read_footer(lines: list[str], fields: dict) -> list[str]:
         elif "sponsor" not in fields and "{{" not in line and len(line) <= 200:
             fields["sponsor"] = tidy(line)
         else:
-            review.append(f"Unrecognised line after Study details left out: {line[:120]!r}")
+            review.append(f"Unrecognised line after Study details left out: {tidy(line)[:120]!r}")
     return review
