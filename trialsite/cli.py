@@ -39,6 +39,11 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_OUTPUT, EXIT_BUG, EXIT_INTERRUPTED = 0, 
 _STORAGE_TROUBLE = re.compile(r"disk is full|readonly|read-only|unable to open|disk I/O error", re.IGNORECASE)
 
 
+def run() -> int:
+    """The `trialsite` command: the catalogue is the current directory (`build.py` passes its own)."""
+    return main(Path.cwd())
+
+
 def main(root: Path, argv: list[str] | None = None) -> int:
     args = _parser(root).parse_args(argv)
     try:
@@ -73,7 +78,7 @@ def report_error(exc: BaseException, out: Path | None = None) -> int | None:
 
 
 def _parser(root: Path) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py", description="Build the trial catalogue.")
+    parser = argparse.ArgumentParser(description="Build the trial catalogue.")  # prog: build.py or trialsite
     parser.set_defaults(
         run=_run_default, seeds=root / "seeds", content=root / "content", out=root / "site", base_url=None, clean=False
     )
