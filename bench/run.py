@@ -281,7 +281,7 @@ def git_revision() -> str:
     try:
         rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
                              timeout=30).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "trialsite", "templates", "build.py"],
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "trialsite", "build.py"],
                                cwd=ROOT, capture_output=True, text=True, timeout=30).stdout.strip()
         return rev + ("+uncommitted" if dirty else "")
     except (OSError, subprocess.SubprocessError):
@@ -326,7 +326,7 @@ def prepare_work(data: Path, work: Path) -> Path:
 
 
 CODE_FILES = ("build.py", "site.toml")
-CODE_DIRS = ("trialsite", "templates")
+CODE_DIRS = ("trialsite",)  # its templates included
 
 
 def snapshot_trialsite(work: Path) -> Path:

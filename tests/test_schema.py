@@ -10,29 +10,37 @@ import pytest
 
 from conftest import ROOT
 from trialsite.cli import SCHEMAS, schema_text
-from trialsite.content import trial_paths
+from trialsite.content import schema_path, trial_paths
 from trialsite.yamlio import load
 
 
 @pytest.mark.parametrize("name", sorted(SCHEMAS))
 def test_published_schema_matches_the_model(name):
-    published = (ROOT / "schema" / f"{name}.schema.json").read_text("utf-8")
+    published = schema_path(name).read_text("utf-8")
     assert published == schema_text(name), "run `python build.py schema` after changing the model"
 
 
 @pytest.mark.parametrize("path", trial_paths(ROOT / "content"), ids=lambda p: p.name)
 def test_content_files_validate_against_the_published_schema(path):
-    schema = json.loads((ROOT / "schema" / "trial.schema.json").read_text("utf-8"))
+    schema = json.loads(schema_path("trial").read_text("utf-8"))
     jsonschema.validate(load(path.read_text("utf-8"), str(path)).data, schema)
 
 
 def test_drug_vocabulary_validates_against_the_published_schema():
-    schema = json.loads((ROOT / "schema" / "drugs.schema.json").read_text("utf-8"))
+    schema = json.loads(schema_path("drugs").read_text("utf-8"))
     path = ROOT / "content" / "drugs.yaml"
     jsonschema.validate(load(path.read_text("utf-8"), str(path)).data, schema)
 
 
 def test_schema_requires_every_field():
-    schema = json.loads((ROOT / "schema" / "trial.schema.json").read_text("utf-8"))
+    schema = json.loads(schema_path("trial").read_text("utf-8"))
     assert set(schema["required"]) == set(schema["properties"])
     assert schema["additionalProperties"] is False
+
+
+@pytest.mark.parametrize("path", [*trial_paths(ROOT / "content"), ROOT / "content" / "drugs.yaml"], ids=lambda p: p.name)
+def test_committed_content_points_editors_at_the_schema_the_package_ships(path):
+    first_line = path.read_text("utf-8").splitlines()[0]
+    ref = first_line.removeprefix("# yaml-language-server: $schema=")
+    assert ref != first_line, first_line
+    assert (path.parent / ref).resolve() == schema_path("drugs" if path.name == "drugs.yaml" else "trial")

@@ -31,7 +31,7 @@ from .errors import OutputError, TrialsiteError, describe_os_error, printable
 from .lock import build_lock
 from .model import DrugVocabulary, Trial
 from .render import CONFIG_FILE, BuildResult, build_site, load_config
-from .render.engine import PAGES_LIMIT, PAGES_WARNING, site_size, state_path
+from .render.engine import PAGES_LIMIT, PAGES_WARNING, TEMPLATES_FOLDER, site_size, state_path
 
 SCHEMAS = {"trial": Trial, "drugs": DrugVocabulary}
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_OUTPUT, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 70, 130
@@ -110,7 +110,7 @@ def _parser(root: Path) -> argparse.ArgumentParser:
     serve.add_argument("--base-url", help=f"override {CONFIG_FILE}'s base_url")
     serve.set_defaults(run=_run_serve)
 
-    schema = commands.add_parser("schema", help="write the JSON Schemas to schema/")
+    schema = commands.add_parser("schema", help="write the model's JSON Schemas into the package (trialsite/schemas/)")
     schema.set_defaults(run=_run_schema)
     return parser
 
@@ -159,7 +159,7 @@ def _run_build(args: argparse.Namespace, root: Path) -> int:
     try:
         config = load_config(root / CONFIG_FILE, args.base_url)
         with build_lock(args.out, on_wait=lambda message: print(f"build: {message}", file=sys.stderr)):
-            result = build_site(args.content, args.out, config, clean=args.clean)
+            result = build_site(args.content, args.out, config, root / TEMPLATES_FOLDER, clean=args.clean)
     except (InvalidContent, TrialsiteError, OSError, sqlite3.OperationalError) as exc:
         code = report_error(exc, args.out)
         if code is None:
@@ -174,7 +174,7 @@ def _run_build(args: argparse.Namespace, root: Path) -> int:
 def _run_serve(args: argparse.Namespace, root: Path) -> int:
     from .serve import Preview, Sources, serve
 
-    sources = Sources(content=args.content, seeds=args.seeds, config=root / CONFIG_FILE)
+    sources = Sources(content=args.content, seeds=args.seeds, config=root / CONFIG_FILE, templates=root / TEMPLATES_FOLDER)
     serve(Preview(sources, args.out, args.base_url), args.host, args.port)
     return 0
 
@@ -208,6 +208,6 @@ def _run_schema(args: argparse.Namespace, root: Path) -> int:
     from .fsutil import atomic_write
 
     for name in SCHEMAS:
-        atomic_write(schema_path(root, name), schema_text(name))
-        print(f"wrote {schema_path(root, name).relative_to(root)}")
+        atomic_write(schema_path(name), schema_text(name))
+        print(f"wrote {schema_path(name)}")
     return 0

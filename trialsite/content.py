@@ -20,7 +20,7 @@ from .yamlio import Loaded, load, parse
 
 TRIALS_DIR = "trials"
 DRUGS_FILE = "drugs.yaml"
-SCHEMA_DIR = "schema"
+SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"  # package data: they ship in the wheel
 # A trial file's name is its page's address (trials/<name>/): lowercase letters, digits, '-'
 # and '_', as extract writes them; never a leading dot, so never '..', a hidden or a lock file.
 _TRIAL_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
@@ -238,6 +238,6 @@ def _suggest_value(field_name: Any, value: Any) -> str | None:
     return folded[close[0]] if close else None
 
 
-def schema_path(root: Path, name: str) -> Path:
-    return root / SCHEMA_DIR / f"{name}.schema.json"
+def schema_path(name: str) -> Path:
+    return SCHEMAS_DIR / f"{name}.schema.json"
 
