@@ -15,6 +15,8 @@ from conftest import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 DEPENDABOT = ROOT / ".github" / "dependabot.yml"
+# What `trialsite new` gives a catalogue of its own: held to the same checks.
+WORKFLOWS = [WORKFLOW, ROOT / "trialsite" / "scaffold" / "github" / "workflows" / "pages.yml"]
 
 
 def run_tool(*args: str) -> subprocess.CompletedProcess:
@@ -23,13 +25,15 @@ def run_tool(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(list(args), capture_output=True, text=True, cwd=ROOT, check=False)
 
 
-def test_workflow_matches_githubs_workflow_schema():
-    result = run_tool("check-jsonschema", "--builtin-schema", "vendor.github-workflows", str(WORKFLOW))
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.parts[-4])
+def test_workflow_matches_githubs_workflow_schema(workflow):
+    result = run_tool("check-jsonschema", "--builtin-schema", "vendor.github-workflows", str(workflow))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_workflow_passes_zizmor():
-    result = run_tool("zizmor", "--offline", "--no-progress", str(WORKFLOW))
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.parts[-4])
+def test_workflow_passes_zizmor(workflow):
+    result = run_tool("zizmor", "--offline", "--no-progress", str(workflow))
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -110,6 +110,11 @@ def _parser(root: Path) -> argparse.ArgumentParser:
     serve.add_argument("--base-url", help=f"override {CONFIG_FILE}'s base_url")
     serve.set_defaults(run=_run_serve)
 
+    new = commands.add_parser("new", help="start a catalogue in a new or empty folder")
+    new.add_argument("directory", type=Path)
+    new.add_argument("--templates", action="store_true", help="copy the templates out, to change them")
+    new.set_defaults(run=_run_new)
+
     schema = commands.add_parser("schema", help="write the model's JSON Schemas into the package (trialsite/schemas/)")
     schema.set_defaults(run=_run_schema)
     return parser
@@ -177,6 +182,15 @@ def _run_serve(args: argparse.Namespace, root: Path) -> int:
     sources = Sources(content=args.content, seeds=args.seeds, config=root / CONFIG_FILE, templates=root / TEMPLATES_FOLDER)
     serve(Preview(sources, args.out, args.base_url), args.host, args.port)
     return 0
+
+
+def _run_new(args: argparse.Namespace, root: Path) -> int:
+    from .scaffold import new_catalogue
+
+    for path in new_catalogue(args.directory, args.templates):
+        print(f"wrote {path}")
+    print(f"new: a catalogue in {args.directory}; drop seed documents into its seeds/, then run `trialsite` there")
+    return EXIT_OK
 
 
 def _print_build_summary(result: BuildResult) -> None:
