@@ -8,7 +8,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-PYTHON="${PYTHON:-python}"
+# The interpreter itself, not a name: uv would look the name up by its own rules (and pyenv's
+# `python` is a shim script).
+PYTHON="$("${PYTHON:-python}" -c 'import sys; print(sys.executable)')"
 UV_VERSION=0.13.9
 
 if [[ "$("$PYTHON" -m uv --version 2>/dev/null)" != "uv $UV_VERSION "* ]]; then
@@ -22,7 +24,7 @@ trap 'rm -f "$requirements"' EXIT
 # --locked: a lock that no longer matches pyproject.toml is refused, never quietly re-resolved.
 if ! "${uv[@]}" export --locked --offline --no-emit-project --format requirements-txt \
     ${extras[@]+"${extras[@]}"} -o "$requirements"; then
-    echo "install.sh: uv.lock does not match pyproject.toml; run \`uv lock\` and commit uv.lock" >&2
+    echo "install.sh: uv.lock does not match pyproject.toml; run 'python -m uv lock' and commit uv.lock" >&2
     exit 1
 fi
 "${uv[@]}" pip install --python "$PYTHON" --require-hashes -r "$requirements"
