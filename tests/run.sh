@@ -19,8 +19,9 @@ quietly() {
     fi
 }
 
-echo "tests/run.sh: installing test dependencies (log: $LOG)"
-quietly "$PYTHON" -m pip install --disable-pip-version-check --no-input -q -e '.[test]'
+echo "tests/run.sh: installing the locked test, lint and bench dependencies (log: $LOG)"
+# Fails, naming the fix, when uv.lock no longer matches pyproject.toml.
+quietly env PYTHON="$PYTHON" bash install.sh test lint bench
 
 # The browser and HTML-validation gates need Debian's Chromium + ChromeDriver and a Java runtime.
 # A browser downloaded by a tool (`playwright install`) cannot work here: only registries are reachable.
@@ -39,4 +40,16 @@ if ((${#apt_packages[@]})); then
     quietly "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${apt_packages[@]}"
 fi
 
-exec "$PYTHON" -m pytest -q "$@"
+# Lint before the tests: seconds, where the suite takes many minutes. Either one's report fails the run.
+echo "tests/run.sh: ruff check and mypy on trialsite/"
+"$PYTHON" -m ruff check --quiet trialsite || { echo "tests/run.sh: ruff check reported problems" >&2; exit 1; }
+"$PYTHON" -m mypy trialsite || { echo "tests/run.sh: mypy reported problems" >&2; exit 1; }
+
+status=0
+"$PYTHON" -m pytest -q "$@" || status=$?
+if ((status == 5)); then
+    # pytest's "no tests ran": a suite that finds nothing to run has not passed.
+    echo "tests/run.sh: pytest collected no tests" >&2
+    exit 1
+fi
+exit "$status"

@@ -8,6 +8,7 @@ import pytest
 
 from conftest import ROOT
 from trialsite.cli import main
+from trialsite.yamlio import MAX_DEPTH
 
 VALID = ROOT / "content" / "trials" / "nct07063888.yaml"
 
@@ -41,6 +42,20 @@ def check(content, capsys):
 def test_committed_content_is_valid(capsys):
     code, err = check(ROOT / "content", capsys)
     assert (code, err) == (0, "")
+
+
+@pytest.mark.parametrize("style", ["flow", "block"])
+def test_nesting_past_the_limit_is_refused_at_its_line(content, capsys, style):
+    """Our own limit, below any YAML library's: tests/fixtures/adversarial's 5,000 levels may
+    stop at libyaml's limit first, which must read the same."""
+    depth = MAX_DEPTH + 1
+    nested = "[" * depth + "]" * depth if style == "flow" else "".join(f"\n{'  ' * i}- " for i in range(depth)) + "x"
+    path = write_variant(content, "t.yaml", [("keywords:\n", f"keywords: {nested}\nx_keywords:\n")])
+    code, err = check(content, capsys)
+    assert code == 1
+    # Reported where the level past the limit opens: the document is level 1, keywords' list level 2.
+    line = line_of(path, "keywords: ") + (0 if style == "flow" else MAX_DEPTH)
+    assert f"{path}:{line}: invalid YAML: nested more than {MAX_DEPTH} levels deep" in err
 
 
 def test_wrong_phase_is_reported_with_line_and_suggestion(content, capsys):

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, ROOT, SEEDS
-from trialsite.content import InvalidContent, load_record, load_trial
+from trialsite.content import InvalidContent, load_record, load_trial, schema_path
 from trialsite.errors import SeedError
 from trialsite.extract import extract
 from trialsite.model import Trial
@@ -36,7 +36,7 @@ from trialsite.yamlio import load
 
 EXAMPLES = int(os.environ.get("TRIALSITE_FUZZ_EXAMPLES", "300"))
 TIME_BOUND = 5.0  # seconds for one example, on a loaded 2-core machine; typical is milliseconds
-SCHEMA = json.loads((ROOT / "schema" / "trial.schema.json").read_text("utf-8"))
+SCHEMA = json.loads(schema_path("trial").read_text("utf-8"))
 VALIDATOR = jsonschema.validators.validator_for(SCHEMA)(SCHEMA)  # built once: validate() builds one per call
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=False)
 

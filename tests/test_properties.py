@@ -8,14 +8,15 @@ import jsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, SEEDS
+from conftest import SEEDS
+from trialsite.content import schema_path
 from trialsite.errors import SeedError
 from trialsite.extract import extract
 from trialsite.seeds import parse_seed
 from trialsite.sync import render_trial
 from trialsite.yamlio import load
 
-SCHEMA = json.loads((ROOT / "schema" / "trial.schema.json").read_text("utf-8"))
+SCHEMA = json.loads(schema_path("trial").read_text("utf-8"))
 SEED_LINES = sorted({line for path in SEEDS.glob("*.txt") for line in path.read_text("utf-8").splitlines()})
 MARKERS = ["Overview", "Study details", "Powered by AI", "Image", "Eligibility", "Inclusion Criteria:",
            "Exclusion Criteria:", "Launched by X · Oct 27, 2024", "ClinConnect Summary", "Gender", "Keywords",

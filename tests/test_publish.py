@@ -1,5 +1,6 @@
-"""The GitHub Pages workflow: valid against GitHub's workflow schema, clean under zizmor, and
-building the site the way the README does, with the base URL configure-pages reports."""
+"""The GitHub Pages workflow: valid against GitHub's workflow schema, clean under zizmor, testing
+before it publishes, and building the site the way the README does, with the base URL
+configure-pages reports; and the Dependabot config that keeps its actions and uv.lock current."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ import yaml
 from conftest import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+DEPENDABOT = ROOT / ".github" / "dependabot.yml"
+# What `trialsite new` gives a catalogue of its own: held to the same checks.
+WORKFLOWS = [WORKFLOW, ROOT / "trialsite" / "scaffold" / "github" / "workflows" / "pages.yml"]
 
 
 def run_tool(*args: str) -> subprocess.CompletedProcess:
@@ -21,19 +25,47 @@ def run_tool(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(list(args), capture_output=True, text=True, cwd=ROOT, check=False)
 
 
-def test_workflow_matches_githubs_workflow_schema():
-    result = run_tool("check-jsonschema", "--builtin-schema", "vendor.github-workflows", str(WORKFLOW))
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=["ours", "new-catalogue"])
+def test_workflow_matches_githubs_workflow_schema(workflow):
+    result = run_tool("check-jsonschema", "--builtin-schema", "vendor.github-workflows", str(workflow))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_workflow_passes_zizmor():
-    result = run_tool("zizmor", "--offline", "--no-progress", str(WORKFLOW))
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=["ours", "new-catalogue"])
+def test_workflow_passes_zizmor(workflow):
+    result = run_tool("zizmor", "--offline", "--no-progress", str(workflow))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def jobs():
+    return yaml.safe_load(WORKFLOW.read_text("utf-8"))["jobs"]
 
 
 def steps():
-    jobs = yaml.safe_load(WORKFLOW.read_text("utf-8"))["jobs"]
-    return [step for job in jobs.values() for step in job["steps"]]
+    return [step for job in jobs().values() for step in job["steps"]]
+
+
+def needed_by(name: str) -> set[str]:
+    """Every job `name` waits for, directly or through the jobs it needs."""
+    needs = jobs()[name].get("needs", [])
+    direct = {needs} if isinstance(needs, str) else set(needs)
+    return direct.union(*(needed_by(job) for job in direct))
+
+
+def test_the_deploy_waits_for_the_tests():
+    assert "test" in needed_by("deploy")
+
+
+def test_the_test_job_runs_what_ci_runs():
+    script = "\n".join(step.get("run", "") for step in jobs()["test"]["steps"])
+    assert "bash .ci/run" in script
+
+
+def test_dependabot_config_matches_its_schema_and_covers_the_actions_and_the_lock():
+    result = run_tool("check-jsonschema", "--builtin-schema", "vendor.dependabot", str(DEPENDABOT))
+    assert result.returncode == 0, result.stdout + result.stderr
+    ecosystems = {update["package-ecosystem"] for update in yaml.safe_load(DEPENDABOT.read_text("utf-8"))["updates"]}
+    assert ecosystems == {"github-actions", "uv"}
 
 
 def test_workflow_has_the_official_pages_shape():

@@ -10,8 +10,9 @@ import pytest
 
 from conftest import ROOT
 from trialsite.cli import main
-from trialsite.content import load_record
+from trialsite.content import load_record, schema_path
 from trialsite.model import Trial
+from trialsite.sync import SCHEMA_REF, schema_ref
 from trialsite.yamlio import load
 
 
@@ -39,8 +40,13 @@ def test_one_file_per_seed_named_by_registry_id_or_title(project):
 
 
 def test_committed_content_is_what_extract_writes(project):
+    """Byte for byte, but for the schema line: it points at the schema from where the files are."""
     extract(project)
-    committed = {p.name: p.read_bytes() for p in (ROOT / "content" / "trials").glob("*.yaml")}
+    here = f"$schema={schema_ref(project / 'content' / 'trials')}\n".encode()
+    committed = {
+        p.name: p.read_bytes().replace(f"$schema={SCHEMA_REF}\n".encode(), here, 1)
+        for p in (ROOT / "content" / "trials").glob("*.yaml")
+    }
     assert snapshot(project) == committed
 
 
@@ -57,7 +63,8 @@ def test_files_start_with_the_schema_line_and_load_back_to_the_same_data(project
     extract(project)
     for path in trial_files(project):
         text = path.read_text("utf-8")
-        assert text.startswith("# yaml-language-server: $schema=../../schema/trial.schema.json\n")
+        assert text.startswith("# yaml-language-server: $schema=")
+        assert (path.parent / text.split("$schema=", 1)[1].split("\n", 1)[0]).resolve() == schema_path("trial")
         trial = load_record(path, Trial)
         assert load(text, str(path)).data == trial.model_dump(mode="json")
 

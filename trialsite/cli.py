@@ -34,12 +34,17 @@ from .errors import OutputError, TrialsiteError, describe_os_error, printable
 from .lock import build_lock
 from .model import DrugVocabulary, Trial
 from .render import CONFIG_FILE, BuildResult, build_site, load_config
-from .render.engine import PAGES_LIMIT, PAGES_WARNING, site_size, state_path
+from .render.engine import PAGES_LIMIT, PAGES_WARNING, TEMPLATES_FOLDER, site_size, state_path
 
 SCHEMAS: dict[str, type[BaseModel]] = {"trial": Trial, "drugs": DrugVocabulary}
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_OUTPUT, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 70, 130
 # SQLite's words for a build state it cannot write (it gives no errno); anything else is a bug.
 _STORAGE_TROUBLE = re.compile(r"disk is full|readonly|read-only|unable to open|disk I/O error", re.IGNORECASE)
+
+
+def run() -> int:
+    """The `trialsite` command: the catalogue is the current directory (`build.py` passes its own)."""
+    return main(Path.cwd())
 
 
 def main(root: Path, argv: list[str] | None = None) -> int:
@@ -77,7 +82,7 @@ def report_error(exc: BaseException, out: Path | None = None) -> int | None:
 
 
 def _parser(root: Path) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py", description="Build the trial catalogue.")
+    parser = argparse.ArgumentParser(description="Build the trial catalogue.")  # prog: build.py or trialsite
     parser.set_defaults(
         run=_run_default, seeds=root / "seeds", content=root / "content", out=root / "site", base_url=None, clean=False
     )
@@ -109,7 +114,12 @@ def _parser(root: Path) -> argparse.ArgumentParser:
     serve.add_argument("--base-url", help=f"override {CONFIG_FILE}'s base_url")
     serve.set_defaults(run=_run_serve)
 
-    schema = commands.add_parser("schema", help="write the JSON Schemas to schema/")
+    new = commands.add_parser("new", help="start a catalogue in a new or empty folder")
+    new.add_argument("directory", type=Path)
+    new.add_argument("--templates", action="store_true", help="copy the templates out, to change them")
+    new.set_defaults(run=_run_new)
+
+    schema = commands.add_parser("schema", help="write the model's JSON Schemas into the package (trialsite/schemas/)")
     schema.set_defaults(run=_run_schema)
     return parser
 
@@ -158,7 +168,7 @@ def _run_build(args: argparse.Namespace, root: Path) -> int:
     try:
         config = load_config(root / CONFIG_FILE, args.base_url)
         with build_lock(args.out, on_wait=lambda message: print(f"build: {message}", file=sys.stderr)):
-            result = build_site(args.content, args.out, config, clean=args.clean)
+            result = build_site(args.content, args.out, config, root / TEMPLATES_FOLDER, clean=args.clean)
     except (InvalidContent, TrialsiteError, OSError, sqlite3.OperationalError) as exc:
         code = report_error(exc, args.out)
         if code is None:
@@ -173,9 +183,18 @@ def _run_build(args: argparse.Namespace, root: Path) -> int:
 def _run_serve(args: argparse.Namespace, root: Path) -> int:
     from .serve import Preview, Sources, serve
 
-    sources = Sources(content=args.content, seeds=args.seeds, config=root / CONFIG_FILE)
+    sources = Sources(content=args.content, seeds=args.seeds, config=root / CONFIG_FILE, templates=root / TEMPLATES_FOLDER)
     serve(Preview(sources, args.out, args.base_url), args.host, args.port)
     return 0
+
+
+def _run_new(args: argparse.Namespace, root: Path) -> int:
+    from .scaffold import new_catalogue
+
+    for path in new_catalogue(args.directory, args.templates):
+        print(f"wrote {path}")
+    print(f"new: a catalogue in {args.directory}; drop seed documents into its seeds/, then run `trialsite` there")
+    return EXIT_OK
 
 
 def _print_build_summary(result: BuildResult) -> None:
@@ -207,6 +226,6 @@ def _run_schema(args: argparse.Namespace, root: Path) -> int:
     from .fsutil import atomic_write
 
     for name in SCHEMAS:
-        atomic_write(schema_path(root, name), schema_text(name))
-        print(f"wrote {schema_path(root, name).relative_to(root)}")
+        atomic_write(schema_path(name), schema_text(name))
+        print(f"wrote {schema_path(name)}")
     return 0

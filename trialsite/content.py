@@ -25,7 +25,7 @@ Model = TypeVar("Model", bound=pydantic.BaseModel)
 
 TRIALS_DIR = "trials"
 DRUGS_FILE = "drugs.yaml"
-SCHEMA_DIR = "schema"
+SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"  # package data: they ship in the wheel
 # The vocabulary trialsite curates: package data, so a new, empty catalogue has it too.
 PACKAGE_DRUGS = Path(__file__).resolve().parent / "vocabularies" / DRUGS_FILE
 # A trial file's name is its page's address (trials/<name>/): lowercase letters, digits, '-'
@@ -266,6 +266,6 @@ def _suggest_value(field_name: Any, value: Any) -> str | None:
     return folded[close[0]] if close else None
 
 
-def schema_path(root: Path, name: str) -> Path:
-    return root / SCHEMA_DIR / f"{name}.schema.json"
+def schema_path(name: str) -> Path:
+    return SCHEMAS_DIR / f"{name}.schema.json"
 

@@ -1,6 +1,6 @@
 """The content model: one typed record per trial, shared by extraction, validation and rendering.
 
-The JSON Schema in `schema/` is generated from these classes (`python build.py schema`), so the
+The JSON Schema in `trialsite/schemas/` is generated from these classes (`python build.py schema`), so the
 field list exists only here.
 """
 

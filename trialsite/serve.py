@@ -36,7 +36,7 @@ from .errors import TrialsiteError, describe_os_error
 from .lock import build_lock, scratch_dir, site_identity, site_kept
 from .render import SiteBuilder, SiteConfig, load_config
 from .render.background_index import STOP_WAIT, BackgroundIndexer
-from .render.engine import TEMPLATES_DIR, FilePlan, file_stamp
+from .render.engine import TEMPLATES_DIR, FilePlan, file_stamp, template_dirs
 from .render.urls import Urls
 from .sync import Regenerate, sync
 
@@ -56,7 +56,7 @@ class Sources:
 
     def folders(self) -> list[Path]:
         """The folders to watch (the settings file is one file, checked by its stamp)."""
-        return [path for path in (self.content, self.seeds, self.templates) if path.is_dir()]
+        return [path for path in (self.content, self.seeds, *template_dirs(self.templates)) if path.is_dir()]
 
     def config_stamp(self) -> tuple[int, int] | None:
         try:

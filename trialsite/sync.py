@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import enum
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .content import TRIALS_DIR, drug_vocabulary
+from .content import TRIALS_DIR, drug_vocabulary, schema_path
 from .errors import ContentError, SeedError, TrialsiteError, printable
 from .extract import extract
 from .extract.drugs import DrugIndex
@@ -38,8 +39,8 @@ class Regenerate(enum.Enum):
     NEW_SEEDS = "new"  # `extract`: files for new seeds only
     CHANGED_SEEDS = "changed"  # `serve`: also files whose seed changed since they were written
     ALL = "all"  # `extract --force`: every file nobody edited, and files deleted by hand
-# Relative to content/trials/ in the project layout, so the line is the same wherever it is run.
-SCHEMA_REF = "../../schema/trial.schema.json"
+# The schema that ships in the package, relative to content/trials/ in this checkout's layout.
+SCHEMA_REF = "../../trialsite/schemas/trial.schema.json"
 MAX_SLUG = 60
 
 
@@ -70,10 +71,17 @@ def base_slug(trial: Trial) -> str:
     return trial.nct_id.lower() if trial.nct_id else slugify(trial.title)
 
 
-def render_trial(trial: Trial) -> str:
+def schema_ref(trials_dir: Path) -> str:
+    """The trial schema of the installed trialsite as seen from `trials_dir`, for an editor's
+    YAML language server: SCHEMA_REF in this checkout, and wherever trialsite is installed from a
+    catalogue anywhere else."""
+    return Path(os.path.relpath(schema_path("trial"), os.path.abspath(trials_dir))).as_posix()
+
+
+def render_trial(trial: Trial, schema: str = SCHEMA_REF) -> str:
     seed_name = "".join(ch if ch.isprintable() else "?" for ch in trial.source.file)  # one comment line
     header = (
-        f"# yaml-language-server: $schema={SCHEMA_REF}\n"
+        f"# yaml-language-server: $schema={schema}\n"
         f"# Extracted from seeds/{seed_name}. Edit freely: extract never overwrites a file\n"
         "# that has been edited by hand. A null or [] means the source does not say.\n"
     )
@@ -86,6 +94,7 @@ def sync(seeds_dir: Path, content_dir: Path, regenerate: Regenerate = Regenerate
     trials_dir = content_dir / TRIALS_DIR
     state = _load_state(content_dir)
     drug_index = DrugIndex.from_vocabulary(drug_vocabulary(content_dir), lambda: _shown_drugs(trials_dir))
+    schema = schema_ref(trials_dir)
     for path in find_seeds(seeds_dir):
         try:
             if not path.name.isprintable():
@@ -100,7 +109,7 @@ def sync(seeds_dir: Path, content_dir: Path, regenerate: Regenerate = Regenerate
             report.failed += 1
             report.add("failed", f"error: {path}: extraction failed ({type(exc).__name__}: {exc}); please report this")
             continue
-        text = render_trial(trial)
+        text = render_trial(trial, schema)
         try:
             _sync_one(seed, trial, text, trials_dir, state, regenerate, report)
         except OSError as exc:  # e.g. a full disk, or a directory where a content file should be

@@ -31,6 +31,11 @@ _ERROR_LINE = re.compile(r"\bline (\d+)")
 _LONG_NUMBER = re.compile(r"[-+]?[0-9_]{4000,}")
 # The model nests four levels at most (outcomes.primary.0.measure); far deeper is no trial.
 MAX_DEPTH = 32
+TOO_DEEP = f"invalid YAML: nested more than {MAX_DEPTH} levels deep"
+# libyaml 0.2.6 (bundled with PyYAML from 6.0.4) has a nesting limit of its own, far deeper than
+# ours, which its scanner can reach before the parser hands us the event past our limit (it reads
+# ahead up to 1,024 characters in a flow collection, `[[[[...`): the same refusal, said as ours.
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 WIDTH = 100
 
 
@@ -128,11 +133,13 @@ def _index_lines(text: str, filename: str) -> dict[tuple[str | int, ...], int]:
             lines.setdefault(path, line)
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if len(stack) >= MAX_DEPTH:
-                    raise ContentError(filename, f"invalid YAML: nested more than {MAX_DEPTH} levels deep", line)
+                    raise ContentError(filename, TOO_DEEP, line)
                 stack.append(_Frame(path, isinstance(event, yaml.MappingStartEvent)))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = mark.line + 1 if mark else None
+        if _LIBYAML_TOO_DEEP in (exc.problem or ""):
+            raise ContentError(filename, TOO_DEEP, where) from exc
         raise ContentError(filename, f"invalid YAML: {_yaml_problem(exc, text)}", where) from exc
     except yaml.reader.ReaderError as exc:
         where = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else None

@@ -39,7 +39,8 @@ from .trialview import trial_view
 from .urls import Urls, output_path, term_route, trial_route
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
-TEMPLATES_DIR = PACKAGE_DIR.parent / "templates"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"  # the package's; a catalogue's templates/ overrides them
+TEMPLATES_FOLDER = "templates"  # a catalogue's own templates, beside its site.toml
 STATIC_DIR = "static"
 ROW_TEMPLATE = "partials/trial_row.html"
 # Below this many jobs, starting worker processes costs more than it saves.
@@ -97,10 +98,16 @@ def state_path(out_dir: Path) -> Path:
     return out_dir.parent / f".{out_dir.name}.build-state.sqlite"
 
 
+def template_dirs(templates_dir: Path) -> list[Path]:
+    """Where templates and static files are looked up, the first match winning: `templates_dir`
+    (a catalogue's own, which needs to hold only the files it changes), then the package's."""
+    return list(dict.fromkeys([templates_dir, TEMPLATES_DIR]))
+
+
 def template_environment(templates_dir: Path, config: SiteConfig) -> Environment:
     # Autoescape everywhere: content is data and is never trusted as markup or template source.
     env = Environment(
-        loader=FileSystemLoader(templates_dir),
+        loader=FileSystemLoader(template_dirs(templates_dir)),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -229,7 +236,7 @@ class SiteBuilder:
         self.content_dir = content_dir
         self.out_dir = out_dir
         self.config = config
-        self.templates_dir = templates_dir
+        self.templates_dir = templates_dir  # a catalogue's own; what it lacks comes from the package's
         self.live = live
         self.workers = workers or os.cpu_count() or 1
         self.progress = progress
@@ -275,7 +282,7 @@ class SiteBuilder:
         parts = [repr(self.config).encode()]
         drugs = self.content_dir / DRUGS_FILE
         for base, paths in (
-            (self.templates_dir, sorted(self.templates_dir.rglob("*"))),
+            *((folder, sorted(folder.rglob("*"))) for folder in template_dirs(self.templates_dir)),
             (PACKAGE_DIR, sorted([*PACKAGE_DIR.rglob("*.py"), PACKAGE_DRUGS])),
             (self.content_dir, [drugs] if drugs.exists() else []),
         ):
@@ -680,10 +687,15 @@ def drug_class_table(vocabulary: DrugVocabulary) -> dict[str, str]:
 
 
 def read_static(templates_dir: Path) -> dict[str, bytes]:
-    """The stylesheet, scripts and icon, keyed by their site path (static/...)."""
-    static_dir = templates_dir / STATIC_DIR
-    files = sorted(path for path in static_dir.rglob("*") if path.is_file() and not path.name.startswith("."))
-    return {f"{STATIC_DIR}/{path.relative_to(static_dir).as_posix()}": path.read_bytes() for path in files}
+    """The stylesheet, scripts and icon, keyed by their site path (static/...); a catalogue's
+    own file of a name replaces the package's."""
+    found: dict[str, bytes] = {}
+    for folder in reversed(template_dirs(templates_dir)):
+        static_dir = folder / STATIC_DIR
+        for path in sorted(static_dir.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                found[f"{STATIC_DIR}/{path.relative_to(static_dir).as_posix()}"] = path.read_bytes()
+    return dict(sorted(found.items()))
 
 
 def site_size(out_dir: Path | str) -> int:
