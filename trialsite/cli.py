@@ -183,7 +183,9 @@ def _run_build(args: argparse.Namespace, root: Path) -> int:
 def _run_serve(args: argparse.Namespace, root: Path) -> int:
     from .serve import Preview, Sources, serve
 
-    sources = Sources(content=args.content, seeds=args.seeds, config=root / CONFIG_FILE, templates=root / TEMPLATES_FOLDER)
+    sources = Sources(
+        content=args.content, seeds=args.seeds, config=root / CONFIG_FILE, templates=root / TEMPLATES_FOLDER
+    )
     serve(Preview(sources, args.out, args.base_url), args.host, args.port)
     return 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..errors import SeedError
 from ..model import Trial, blank
@@ -51,7 +52,7 @@ def extract(seed: Seed, drug_index: DrugIndex) -> Trial:
     return Trial.model_validate(_drop_empty(record))
 
 
-def _drop_empty(record: dict) -> dict:
+def _drop_empty(record: dict[str, Any]) -> dict[str, Any]:
     """Text that decoding left empty (a line of nothing but '&#8203;') states nothing: such a
     value becomes null, and such a list item, intervention, outcome or date is left out."""
     for key in ("sponsor", "summary", "description"):
@@ -70,7 +71,7 @@ def _drop_empty(record: dict) -> dict:
     return record
 
 
-def _fill_from_prose(record: dict, parsed: Parsed, review: list[str]) -> None:
+def _fill_from_prose(record: dict[str, Any], parsed: Parsed, review: list[str]) -> None:
     """Phase, enrollment, design and endpoints, where the layout has no field for them."""
     if record["phase"] is None:
         phases = phases_in(record["title"]) or phases_in(parsed.prose)
@@ -97,7 +98,7 @@ def _fill_from_prose(record: dict, parsed: Parsed, review: list[str]) -> None:
                 review.append(f"{kind.capitalize()} outcomes read from the text ({'; '.join(measures)}): check them.")
 
 
-def _fill_drugs(record: dict, parsed: Parsed, drug_index: DrugIndex, review: list[str]) -> None:
+def _fill_drugs(record: dict[str, Any], parsed: Parsed, drug_index: DrugIndex, review: list[str]) -> None:
     """Drugs from drug interventions when listed; otherwise what the title gives as treatment, or
     failing that the summary, each drug flagged for review."""
     drug_interventions = [i for i in record["interventions"] if i["type"] in _DRUG_TYPES]

@@ -148,7 +148,7 @@ def _phrases(text: str, ranges: bool) -> list[tuple[int, int, str | None, str | 
     return found
 
 
-def _read(match: re.Match, kind: str, before: str) -> tuple[str | None, str | None] | None:
+def _read(match: re.Match[str], kind: str, before: str) -> tuple[str | None, str | None] | None:
     """The limits a phrase states, when something makes it an age: a word in it or before it
     ('age', 'old'), a unit before 'or older', or the people it is about ('Adults 18 to 60 years')."""
     g = {k: v for k, v in match.groupdict().items() if v}

@@ -9,6 +9,7 @@ only to be dropped.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..model import STATUSES
 from ..text import dedupe, paragraphs_to_markdown, smart_title, tidy
@@ -98,7 +99,9 @@ def parse(lines: list[str]) -> Parsed:
     parts = sections(lines)
     header = [line.strip() for line in parts["header"] + parts.get("information", []) if line.strip()]
     title_at = first_text(lines)
-    fields: dict = {"title": tidy(lines[title_at]), "dates": []}
+    # matches() saw a 'Launched by' or 'ClinConnect Summary' line, so some line has text.
+    assert title_at is not None, "a ClinConnect page is not blank"
+    fields: dict[str, Any] = {"title": tidy(lines[title_at]), "dates": []}
     for line in header:
         launched = _LAUNCHED.match(line)
         current = _CURRENT.match(line)
@@ -159,13 +162,13 @@ def _sponsor_name(name: str, lines: list[str]) -> str:
     return smart_title(name)
 
 
-def _add_date(dates: list[dict], label: str, text: str | None) -> None:
+def _add_date(dates: list[dict[str, str]], label: str, text: str | None) -> None:
     iso = iso_date(text) if text else None
     if iso and not any(d["label"] == label for d in dates):
         dates.append({"label": label, "date": iso})
 
 
-def _timeline_dates(lines: list[str], dates: list[dict]) -> None:
+def _timeline_dates(lines: list[str], dates: list[dict[str, str]]) -> None:
     label = None
     for line in lines:
         stripped = line.strip()

@@ -15,7 +15,7 @@ _NOT_A_CONDITION = re.compile(
     re.IGNORECASE,
 )
 _TABLE = Path(__file__).parent.parent / "vocabularies" / "conditions.tsv"
-_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+_WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")  # an apostrophe (straight or U+2019) or hyphen inside a word
 _TRAILING_ACRONYM = re.compile(r"\s*\([^()]*\)$")
 # A name this short is an acronym ("AIDS", "GERD") when it names a condition; written any other
 # way inside a sentence it is an everyday word ("hearing aids").

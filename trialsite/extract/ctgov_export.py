@@ -8,6 +8,7 @@ made of `TYPE: name` items, so everything else is located relative to it.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..model import INTERVENTION_TYPES
 from ..text import paragraphs_to_markdown, same_text, tidy
@@ -37,6 +38,8 @@ def parse(lines: list[str]) -> Parsed:
     anchor = _interventions_index(lines)
     assert anchor is not None, "parse() is only called when matches() is true"
     title_at = first_text(lines)
+    # The anchor line has text, so some line at or before it does.
+    assert title_at is not None, "the interventions line is not blank"
     conditions_at = anchor - 1 if anchor - 1 > title_at and _looks_like_conditions(lines[anchor - 1]) else None
     summary_end = conditions_at if conditions_at is not None else anchor
     outcome_lines, description_at = _outcome_lines(lines, anchor + 1)
@@ -57,7 +60,7 @@ def parse(lines: list[str]) -> Parsed:
             "interventions": _interventions(lines[anchor]),
             "outcomes": {
                 kind: [_outcome(o) for o in line.split("|") if o.strip()]
-                for kind, line in zip(_OUTCOME_KINDS, outcome_lines + ["", "", ""])
+                for kind, line in zip(_OUTCOME_KINDS, [*outcome_lines, "", "", ""], strict=False)
             },
             "summary": summary,
             "description": description,
@@ -81,8 +84,8 @@ def _split_terms(line: str) -> list[str]:
     return [term for term in (tidy(t) for t in line.split("|")) if term]
 
 
-def _interventions(line: str) -> list[dict]:
-    found = []
+def _interventions(line: str) -> list[dict[str, str]]:
+    found: list[dict[str, str]] = []
     for item in line.strip().split("|"):
         match = _INTERVENTION.match(item.strip())
         if match:
@@ -117,7 +120,7 @@ def _is_outcome(outcome: str) -> bool:
     return is_title and is_phrase and (not tail.endswith(".") or (len(parts) > 2 and parts[-2].endswith(".")))
 
 
-def _outcome(text: str) -> dict:
+def _outcome(text: str) -> dict[str, Any]:
     """`measure, description, time frame` joined by ', ' without escaping: commas inside any part
     are told apart by case. A part that starts lower-case continues the part before it."""
     parts = [p.strip() for p in text.strip().split(", ")]

@@ -35,7 +35,7 @@ class DrugBankName:
 
 @cache
 def _tables() -> tuple[dict[str, list[str]], dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
-    from drug_named_entity_recognition import drugs_finder  # type: ignore[import-untyped]  # ~1.5 s: on demand
+    from drug_named_entity_recognition import drugs_finder  # ~1.5 s: on demand
 
     return (
         drugs_finder.drug_variant_to_canonical,

@@ -61,19 +61,25 @@ _DESIGN = {
     ],
     "centres": [
         (re.compile(r"\bsingle[- ](?:cent(?:er|re)|institution(?:al)?|site)\b", re.IGNORECASE), "Single centre"),
-        (re.compile(r"\bmulti-?(?:cent(?:er|re)|institution(?:al)?|site)|\bmultiple\s+(?:cent(?:er|re)s|sites)\b", re.IGNORECASE), "Multicentre"),
+        (
+            re.compile(
+                r"\bmulti-?(?:cent(?:er|re)|institution(?:al)?|site)|\bmultiple\s+(?:cent(?:er|re)s|sites)\b",
+                re.IGNORECASE,
+            ),
+            "Multicentre",
+        ),
     ],
 }
 _NUMBERS = {"single": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _ARMS = re.compile(r"\b(single|one|two|three|four|five|[1-5])[- ]arms?\b", re.IGNORECASE)
 
 
-def design_in(text: str) -> dict:
+def design_in(text: str) -> dict[str, str | int | None]:
     """Allocation, arms, masking and centres from sentences that describe this study."""
     sentences = [
         s for s in _SENTENCE.split(text) if _ABOUT_THIS_STUDY.search(s) and not _ABOUT_OTHER_STUDIES.search(s)
     ]
-    design: dict = {"allocation": None, "arms": None, "masking": None, "centres": None}
+    design: dict[str, str | int | None] = {"allocation": None, "arms": None, "masking": None, "centres": None}
     for key, patterns in _DESIGN.items():
         values = {value for pattern, value in patterns for s in sentences if pattern.search(s)}
         design[key] = values.pop() if len(values) == 1 else None

@@ -8,6 +8,7 @@ then page chrome (contact form, languages, sign-up, FAQ, notes widget) that is n
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..model import SEXES, STATUSES
 from ..text import dedupe, paragraphs_to_markdown, tidy
@@ -40,7 +41,7 @@ def parse(lines: list[str]) -> Parsed:
     marks = _section_marks(stripped)
     header = [s for s in stripped[: marks["overview"]] if s and s not in {"Image", "Powered by AI"}]
     title = tidy(header[0]) if header else ""
-    fields: dict = {"title": title}
+    fields: dict[str, Any] = {"title": title}
     for badge in header[1:]:
         _read_badge(badge, title, fields)
 
@@ -80,7 +81,7 @@ def _block_end(lines: list[str], start: int) -> int:
     return i
 
 
-def _read_badge(badge: str, title: str, fields: dict) -> None:
+def _read_badge(badge: str, title: str, fields: dict[str, Any]) -> None:
     folded = badge.casefold()
     if badge == title:
         return
@@ -94,7 +95,7 @@ def _read_badge(badge: str, title: str, fields: dict) -> None:
         fields["phase"] = phase
 
 
-def _read_footer(lines: list[str], fields: dict) -> list[str]:
+def _read_footer(lines: list[str], fields: dict[str, Any]) -> list[str]:
     """NCT id, sponsor and date stand alone between Study details and the chrome."""
     review = []
     facts = []

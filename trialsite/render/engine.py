@@ -276,7 +276,8 @@ class SiteBuilder:
 
     def _fingerprint(self, touched: list[Path] | None) -> str:
         """Changes when anything every page depends on changes: settings, templates, the drug
-        vocabularies (the package's and the catalogue's), or trialsite's own code. Unchanged when only trial files were touched."""
+        vocabularies (the package's and the catalogue's), or trialsite's own code. Unchanged when
+        only trial files were touched."""
         if self.known is not None and touched is not None and all(map(self._is_trial_file, touched)):
             return self.known.fingerprint
         parts = [repr(self.config).encode()]
