@@ -75,7 +75,7 @@ def test_misspelt_key_is_unknown_with_suggestion(content, capsys):
     path = write_variant(content, "t.yaml", [("sponsor:", "sponsr:")])
     err = check(content, capsys)[1]
     assert f"{path}:{line_of(path, 'sponsr:')}: sponsr: unknown field; did you mean 'sponsor'?" in err
-    assert "sponsor: missing" in err
+    assert err.count(f"{path}:") == 1  # one mistake, one line: the sponsor it left out is not another
 
 
 def test_every_problem_in_every_file_is_reported_at_once(content, capsys):

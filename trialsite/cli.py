@@ -98,6 +98,10 @@ def _parser(root: Path) -> argparse.ArgumentParser:
     check.add_argument("--content", type=Path, default=root / "content")
     check.set_defaults(run=_run_check)
 
+    migrate = commands.add_parser("migrate", help="write into content/ the keys of fields this trialsite version added")
+    migrate.add_argument("--content", type=Path, default=root / "content")
+    migrate.set_defaults(run=_run_migrate)
+
     build = commands.add_parser("build", help="render content/ into the static site")
     build.add_argument("--content", type=Path, default=root / "content")
     build.add_argument("--out", type=Path, default=root / "site", help="output directory (default: site/)")
@@ -161,7 +165,24 @@ def _run_check(args: argparse.Namespace, root: Path) -> int:
     content = load_content(args.content)
     _print_problems(content.problems)
     print(f"check: {len(content.trials)} trials valid, {len(content.problems)} problems")
+    if content.incomplete:
+        keys = dict.fromkeys(key for missing in content.incomplete.values() for key in missing)
+        files = "1 file leaves" if len(content.incomplete) == 1 else f"{len(content.incomplete)} files leave"
+        print(
+            f"check: {files} out fields the model has ({', '.join(keys)}), which read as not stated; "
+            "run `trialsite migrate` to write them in"
+        )
     return EXIT_INVALID if content.problems else EXIT_OK
+
+
+def _run_migrate(args: argparse.Namespace, root: Path) -> int:
+    from .migrate import migrate
+
+    report = migrate(args.content)
+    for line in report.lines:
+        print(line, file=sys.stderr if line.startswith("error:") else sys.stdout)
+    print(report.summary())
+    return EXIT_INVALID if report.failed else EXIT_OK
 
 
 def _run_build(args: argparse.Namespace, root: Path) -> int:

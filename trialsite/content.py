@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pydantic
 
 from .errors import ContentError
-from .model import PHASES, SEXES, STATUSES, DrugVocabulary, Trial
+from .model import PHASES, SEXES, STATUSES, DrugVocabulary, Trial, missing_keys, record_type
 from .yamlio import Loaded, load, parse
 
 if TYPE_CHECKING:
@@ -66,6 +66,12 @@ class Content:
     trials: dict[str, Trial] = field(default_factory=dict)  # slug -> trial
     vocabulary: DrugVocabulary | None = None
     problems: list[ContentError] = field(default_factory=list)
+    # Valid files that leave out keys the model has (written by an older trialsite): file -> keys.
+    incomplete: dict[Path, list[str]] = field(default_factory=dict)
+
+    def note(self, path: Path, record: pydantic.BaseModel) -> None:
+        if missing := missing_keys(record):
+            self.incomplete[path] = missing
 
 
 def trial_paths(content_dir: Path) -> list[Path]:
@@ -79,12 +85,14 @@ def load_content(content_dir: Path) -> Content:
         return content
     try:
         content.vocabulary = load_vocabulary(content_dir)
+        content.note(content_dir / DRUGS_FILE, content.vocabulary)
     except InvalidContent as exc:
         content.problems.extend(exc.problems)
     for path in trial_paths(content_dir):
         try:
             check_trial_name(path)
-            content.trials[path.stem] = load_record(path, Trial)
+            content.trials[path.stem] = trial = load_record(path, Trial)
+            content.note(path, trial)
         except InvalidContent as exc:
             content.problems.extend(exc.problems)
     return content
@@ -212,7 +220,7 @@ def _problem(path: Path, loaded: Loaded, error: ErrorDetails, model: type[pydant
 def _message(error: ErrorDetails, loc: tuple[str | int, ...], model: type[pydantic.BaseModel]) -> str:
     kind = error["type"]
     if kind == "missing":
-        return "missing; every field must be present (null when the source does not say)"
+        return "missing; this field is required"
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
@@ -235,9 +243,7 @@ def _allowed_keys(model: type[pydantic.BaseModel], loc: tuple[str | int, ...]) -
         info = current.model_fields.get(part)
         if info is None:
             return []
-        annotation = info.annotation
-        inner = getattr(annotation, "__args__", (annotation,))
-        current = next((a for a in inner if isinstance(a, type) and issubclass(a, pydantic.BaseModel)), None)
+        current = record_type(info.annotation)
         if current is None:
             return []
     return [info.alias or name for name, info in current.model_fields.items()]

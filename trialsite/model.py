@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.fields import FieldInfo
 
 Phase = Literal[
     "Early Phase 1",
@@ -69,7 +70,13 @@ Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
 class Record(BaseModel):
-    """Strict: a hand edit that changes a type or misspells a key is an error, not a coercion."""
+    """Strict: a hand edit that changes a type or misspells a key is an error, not a coercion.
+
+    Every field but those that make a record what it is (a trial's title and source, an
+    intervention's type and name, ...) defaults to its blank value: null, [] or a blank
+    sub-record. So a field added in a later trialsite version leaves the content written before it
+    valid (the missing key reads as "not stated"), and `trialsite migrate` writes the key in.
+    """
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
@@ -81,30 +88,30 @@ class Intervention(Record):
 
 class Outcome(Record):
     measure: Text
-    description: Text | None
-    time_frame: Text | None
+    description: Text | None = None
+    time_frame: Text | None = None
 
 
 class Outcomes(Record):
-    primary: list[Outcome]
-    secondary: list[Outcome]
-    other: list[Outcome]
+    primary: list[Outcome] = []
+    secondary: list[Outcome] = []
+    other: list[Outcome] = []
 
 
 class Eligibility(Record):
     inclusion: list[Text] = Field(
-        description="One entry per top-level criterion; sub-items follow on their own lines."
+        default=[], description="One entry per top-level criterion; sub-items follow on their own lines."
     )
     exclusion: list[Text] = Field(
-        description="One entry per top-level criterion; sub-items follow on their own lines."
+        default=[], description="One entry per top-level criterion; sub-items follow on their own lines."
     )
 
 
 class Design(Record):
-    allocation: Literal["Randomized", "Non-randomized"] | None
-    arms: Annotated[int, Field(ge=1)] | None = Field(description="Number of study arms.")
-    masking: Literal["None (Open Label)", "Single", "Double", "Triple", "Quadruple"] | None
-    centres: Literal["Single centre", "Multicentre"] | None
+    allocation: Literal["Randomized", "Non-randomized"] | None = None
+    arms: Annotated[int, Field(ge=1)] | None = Field(default=None, description="Number of study arms.")
+    masking: Literal["None (Open Label)", "Single", "Double", "Triple", "Quadruple"] | None = None
+    centres: Literal["Single centre", "Multicentre"] | None = None
 
 
 class StatedDate(Record):
@@ -122,42 +129,42 @@ class Trial(Record):
     """A trial as the catalogue shows it. Null or an empty list means the source does not say."""
 
     title: Text
-    nct_id: NctId | None
-    phase: Phase | None
-    status: Status | None
-    conditions: list[Text]
+    nct_id: NctId | None = None
+    phase: Phase | None = None
+    status: Status | None = None
+    conditions: list[Text] = []
     condition_headings: dict[Text, Text] = Field(
-        default_factory=dict,
+        default={},
         description="Condition as written -> the MeSH heading it names: trials whose conditions name one "
-        "heading share one condition page ('Covid19' and 'COVID-19'). Optional; filled by extract.",
+        "heading share one condition page ('Covid19' and 'COVID-19'). Filled by extract.",
     )
-    keywords: list[Text]
-    interventions: list[Intervention]
-    drugs: list[Text] = Field(description="Canonical drug names in order of first mention.")
-    enrollment: Annotated[int, Field(ge=0)] | None
-    sponsor: Text | None
-    sex: Sex | None
-    min_age: Age | None
-    max_age: Age | None
-    eligibility: Eligibility
-    outcomes: Outcomes
-    summary: Text | None = Field(description="Markdown.")
-    description: Text | None = Field(description="Markdown.")
-    design: Design
-    locations: list[Text]
-    dates: list[StatedDate]
+    keywords: list[Text] = []
+    interventions: list[Intervention] = []
+    drugs: list[Text] = Field(default=[], description="Canonical drug names in order of first mention.")
+    enrollment: Annotated[int, Field(ge=0)] | None = None
+    sponsor: Text | None = None
+    sex: Sex | None = None
+    min_age: Age | None = None
+    max_age: Age | None = None
+    eligibility: Eligibility = Eligibility()
+    outcomes: Outcomes = Outcomes()
+    summary: Text | None = Field(default=None, description="Markdown.")
+    description: Text | None = Field(default=None, description="Markdown.")
+    design: Design = Design()
+    locations: list[Text] = []
+    dates: list[StatedDate] = []
     source: Source
     review: list[Text] = Field(
-        description="Notes for an editor: what extraction could not settle. Clear once checked."
+        default=[], description="Notes for an editor: what extraction could not settle. Clear once checked."
     )
 
 
 class Drug(Record):
     name: Text = Field(description="Canonical name, as the catalogue shows it.")
-    drug_class: Text | None = Field(alias="class")
-    synonyms: list[Text]
-    brands: list[Text]
-    codes: list[Text]
+    drug_class: Text | None = Field(default=None, alias="class")
+    synonyms: list[Text] = []
+    brands: list[Text] = []
+    codes: list[Text] = []
 
 
 class Regimen(Record):
@@ -168,22 +175,44 @@ class Regimen(Record):
 class DrugVocabulary(Record):
     """`content/drugs.yaml`: the editors' drug table."""
 
-    drugs: list[Drug]
-    regimens: list[Regimen]
+    drugs: list[Drug] = []
+    regimens: list[Regimen] = []
 
 
 def blank(model: type[BaseModel]) -> dict[str, Any]:
     """A record of `model` that states nothing: every field null, empty list, blank sub-record or
     its default."""
-    record: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
-        annotation = info.annotation
-        if not info.is_required():
-            record[name] = info.get_default(call_default_factory=True)
-        elif get_origin(annotation) is list:
-            record[name] = []
-        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            record[name] = blank(annotation)
-        else:
-            record[name] = None
-    return record
+    return {name: blank_value(info) for name, info in model.model_fields.items()}
+
+
+def blank_value(info: FieldInfo) -> Any:
+    """What a field holds when the source does not say, as plain data (as a file writes it)."""
+    annotation = info.annotation
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return blank(annotation)
+    if not info.is_required():
+        return info.get_default(call_default_factory=True)
+    return [] if get_origin(annotation) is list else None
+
+
+def record_type(annotation: Any) -> type[BaseModel] | None:
+    """The record a field holds, itself or as the items of its list (`Design`, `list[Outcome]`)."""
+    if get_origin(annotation) is list:
+        annotation = get_args(annotation)[0]
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+def missing_keys(record: BaseModel) -> list[str]:
+    """The keys, dotted (`design.centres`), of the fields `record`'s file left out and that took
+    their default: what `trialsite migrate` writes in. List items count once per key."""
+    missing: list[str] = []
+    for name, info in type(record).model_fields.items():
+        key = info.alias or name
+        if name not in record.model_fields_set:
+            missing.append(key)
+            continue
+        value = getattr(record, name)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, BaseModel):
+                missing += [f"{key}.{inner}" for inner in missing_keys(item) if f"{key}.{inner}" not in missing]
+    return missing

@@ -1,36 +1,29 @@
 """`extract`: seeds -> content files, without ever overwriting an editor's work.
 
-A state file (`content/.extract-state.json`) remembers, for each seed, which content file it
-became, the seed's hash and the hash of the bytes extract wrote. A content file whose bytes
-differ from what extract wrote has been edited by hand and is never overwritten.
+The extract state (`extract_state.py`) remembers, for each seed, which content file it became,
+the seed's hash and the hash of the bytes extract wrote. A content file whose bytes differ from
+what extract wrote has been edited by hand and is never overwritten.
 """
 
 from __future__ import annotations
 
 import enum
-import json
 import os
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import TRIALS_DIR, drug_vocabulary, schema_path
-from .errors import ContentError, SeedError, TrialsiteError, printable
+from .errors import ContentError, SeedError, printable
 from .extract import extract
 from .extract.drugs import DrugIndex
+from .extract_state import State, load_state, save_state
 from .fsutil import atomic_write, sha256_bytes
 from .model import Trial
+from .report import Report
 from .seeds import Seed, find_seeds, read_seed
 from .yamlio import dump, parse
-
-STATE_FILE = ".extract-state.json"
-_STATE_KEYS = {"file", "seed_sha256", "written_sha256"}
-# The state's entries by seed file name: {"file": ..., "seed_sha256": ..., "written_sha256": ...}.
-State = dict[str, dict[str, str]]
-# What extract itself writes: a hand-edited state can never make it write outside content/trials/.
-_STATE_FILE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*\.yaml")
 
 
 class Regenerate(enum.Enum):
@@ -39,24 +32,11 @@ class Regenerate(enum.Enum):
     NEW_SEEDS = "new"  # `extract`: files for new seeds only
     CHANGED_SEEDS = "changed"  # `serve`: also files whose seed changed since they were written
     ALL = "all"  # `extract --force`: every file nobody edited, and files deleted by hand
+
+
 # The schema that ships in the package, relative to content/trials/ in this checkout's layout.
 SCHEMA_REF = "../../trialsite/schemas/trial.schema.json"
 MAX_SLUG = 60
-
-
-@dataclass
-class Report:
-    lines: list[str] = field(default_factory=list)
-    failed: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
-
-    def add(self, outcome: str, message: str) -> None:
-        self.counts[outcome] = self.counts.get(outcome, 0) + 1
-        self.lines.append(message)
-
-    def summary(self) -> str:
-        parts = [f"{n} {outcome}" for outcome, n in sorted(self.counts.items())]
-        return "extract: " + (", ".join(parts) or "no seeds")
 
 
 def slugify(text: str) -> str:
@@ -90,9 +70,9 @@ def render_trial(trial: Trial, schema: str = SCHEMA_REF) -> str:
 
 def sync(seeds_dir: Path, content_dir: Path, regenerate: Regenerate = Regenerate.NEW_SEEDS) -> Report:
     """Extract every seed into `content_dir`, respecting hand edits; report what happened."""
-    report = Report()
+    report = Report("extract")
     trials_dir = content_dir / TRIALS_DIR
-    state = _load_state(content_dir)
+    state = load_state(content_dir)
     drug_index = DrugIndex.from_vocabulary(drug_vocabulary(content_dir), lambda: _shown_drugs(trials_dir))
     schema = schema_ref(trials_dir)
     for path in find_seeds(seeds_dir):
@@ -102,21 +82,18 @@ def sync(seeds_dir: Path, content_dir: Path, regenerate: Regenerate = Regenerate
             seed = read_seed(path)
             trial = extract(seed, drug_index)
         except SeedError as exc:
-            report.failed += 1
-            report.add("failed", f"error: {exc}")
+            report.fail(str(exc))
             continue
         except Exception as exc:  # an extractor bug must not stop the other seeds
-            report.failed += 1
-            report.add("failed", f"error: {path}: extraction failed ({type(exc).__name__}: {exc}); please report this")
+            report.fail(f"{path}: extraction failed ({type(exc).__name__}: {exc}); please report this")
             continue
         text = render_trial(trial, schema)
         try:
             _sync_one(seed, trial, text, trials_dir, state, regenerate, report)
         except OSError as exc:  # e.g. a full disk, or a directory where a content file should be
-            report.failed += 1
             where = exc.filename or trials_dir
-            report.add("failed", printable(f"error: {where}: {exc.strerror}; {seed.file} not extracted"))
-    _save_state(content_dir, state)
+            report.fail(printable(f"{where}: {exc.strerror}; {seed.file} not extracted"))
+    save_state(content_dir, state)
     return report
 
 
@@ -176,25 +153,3 @@ def _unique_slug(base: str, trials_dir: Path, state: State) -> str:
     while f"{slug}.yaml" in taken or (trials_dir / f"{slug}.yaml").exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
-
-
-def _load_state(content_dir: Path) -> State:
-    path = content_dir / STATE_FILE
-    if not path.exists():
-        return {}
-    try:
-        state: State = json.loads(path.read_text("utf-8"))["seeds"]  # any JSON until checked here
-        for seed, entry in state.items():  # (JSON's keys are always strings)
-            if not (_STATE_KEYS.issubset(entry) and all(isinstance(entry[k], str) for k in _STATE_KEYS)):
-                raise ValueError(f"entry {seed!r} is not a record of {', '.join(sorted(_STATE_KEYS))}")
-            if not _STATE_FILE_NAME.fullmatch(entry["file"]):
-                raise ValueError(f"entry {seed!r} names {entry['file']!r}, not a file in {TRIALS_DIR}/")
-        return state
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise TrialsiteError(path, f"unreadable extract state ({exc}); restore it from version control") from exc
-
-
-def _save_state(content_dir: Path, state: State) -> None:
-    text = json.dumps({"seeds": state}, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    atomic_write(content_dir / STATE_FILE, text)
-
