@@ -29,10 +29,12 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, SEEDS
+from factory import line_of, record, write_trial
 from trialsite.cli import main
 from trialsite.content import load_record
 from trialsite.model import Trial
 from trialsite.seeds import MAX_SEED_BYTES, read_seed
+from trialsite.yamlio import load
 
 ADVERSARIAL = FIXTURES / "adversarial"
 SEED_CASES = ADVERSARIAL / "seeds"
@@ -63,30 +65,120 @@ RUNTIME_SEEDS = {
 # Encodings and line endings of one ClinConnect page: each gives the record the plain UTF-8 one does.
 ENCODED_SEEDS = ["utf16le_bom.txt", "utf16be_bom.txt", "utf8_bom.txt", "crlf.txt", "lone_cr.txt"]
 
-# YAML refused: the line and the message `check` and `build` print as `file:line: message`.
-REFUSED_YAML = {
-    "duplicate_keys.yaml": (19, "status: duplicate key (first given on line 5)"),
-    "tabs.yaml": (23, "invalid YAML: found character that cannot start any token: indent with spaces, not tabs"),
-    "alias_bomb.yaml": (3, "YAML aliases (*name) are not allowed here"),
-    "wrong_types.yaml": (2, "title: Input should be a valid string"),
-    "unknown_fields.yaml": (18, "sponsr: unknown field; did you mean 'sponsor'?"),
-    "not_utf8.yaml": (18, "not valid UTF-8 (byte 365); save the file as UTF-8"),
-    "utf16.yaml": (1, "not valid UTF-8 (byte 0); save the file as UTF-8"),
-    "deep_nesting.yaml": (50, "invalid YAML: nested more than 32 levels deep"),
-    "python_tag.yaml": (2, "YAML tags (!!python/object/apply:os.system) are not allowed here"),
-    "include_tag.yaml": (50, "YAML tags (!include) are not allowed here"),
-    "bidi_literal.yaml": (2, "title: contains U+202E RIGHT-TO-LEFT OVERRIDE"),
-    "escaped_control.yaml": (18, "sponsor: contains U+0000, a control character; delete it"),
-    "empty.yaml": (1, "the file is empty"),
-    "not_a_mapping.yaml": (2, "(document): the file must be a mapping of field names to values"),
-    "two_documents.yaml": (68, "invalid YAML: a second document (---); one file holds one trial"),
-    "huge_number.yaml": (17, "a number with 5,000 digits is too long to read"),
-    "nul_raw.yaml": (18, "invalid YAML: character U+0000 is not allowed"),
+ELIGIBILITY = record()["eligibility"]
+# Hostile values in an otherwise complete record, made by the factory: name -> (what the case
+# is, the raw YAML of a top-level key where a value cannot say it, the values).
+GENERATED_YAML: dict[str, tuple[str, dict[str, str], dict[str, object]]] = {
+    "bidi_literal.yaml": (
+        "The title holds a right-to-left override that reverses what readers see.", {},
+        {"title": "Durvalumab \u202eWith\u202c S-1 After Resection of Biliary Tract Cancer"},
+    ),
+    "escaped_control.yaml": (
+        "Double-quoted escapes put a NUL and a terminal escape sequence into the sponsor.", {},
+        {"sponsor": "Example\x00University\x1b[31mHospital"},
+    ),
+    "huge_number.yaml": (
+        "An enrollment of 5,000 digits: converting it is refused by Python.",
+        {"enrollment": "enrollment: " + "9" * 5000}, {},
+    ),
+    "deep_nesting.yaml": (
+        "A list nested 5,000 deep: a parser that recurses overflows its stack.",
+        {"description": "description: " + "[" * 5000 + "]" * 5000}, {},
+    ),
+    "include_tag.yaml": (
+        "A custom tag some loaders read as 'include this file'.",
+        {"description": "description: !include /etc/passwd"}, {},
+    ),
+    "python_tag.yaml": (
+        "A tag that an unsafe YAML loader would run as a shell command.",
+        {"title": 'title: !!python/object/apply:os.system ["touch trialsite-pwned"]'}, {},
+    ),
+    "duplicate_keys.yaml": (
+        "status is given twice: YAML would silently keep the second.",
+        {"sponsor": "sponsor: Example University Hospital\nstatus: Completed"}, {},
+    ),
+    "unknown_fields.yaml": (
+        "A misspelt key (sponsr), an unknown one (colour) and a misspelt nested key (inclusoin).",
+        {"sponsor": "sponsr: Example University Hospital"},
+        {"eligibility": {"inclusoin": ELIGIBILITY["inclusion"], "exclusion": ELIGIBILITY["exclusion"]},
+         "colour": "red"},
+    ),
+    "markdown_html.yaml": (
+        "Markdown fields holding raw HTML and javascript: links in every spelling.", {},
+        {
+            "title": "Markdown Injection Trial",
+            "nct_id": "NCT01234569",
+            "summary": (FIXTURES / "adversarial" / "markdown_html.md").read_text("utf-8").rstrip("\n"),
+            "description": '<meta http-equiv="refresh" content="0;url=https://evil.example"> <base '
+            'href="https://evil.example/"> <form action="https://evil.example"><button>Go</button></form>',
+        },
+    ),
+    "template_syntax.yaml": (
+        "Template syntax in every text field: content is data, never template source.", {},
+        {
+            "title": "Zeta {{ 7*7 }} Trial {% include 'base.html' %}",
+            "nct_id": "NCT01234570",
+            "conditions": ["{{ 7*7 }} Cancer {{ config }}", "Cholangiocarcinoma"],
+            "sponsor": "{{ ''.__class__.__mro__ }} {% for x in range(3) %}x{% endfor %} Hospital",
+            "eligibility": {
+                "inclusion": ["{{ 7*7 }} Signed informed consent {# comment #}", *ELIGIBILITY["inclusion"][1:]],
+                "exclusion": ELIGIBILITY["exclusion"],
+            },
+            "summary": "Zeta {{ 7*7 }} Summary {{7*191}} ${7*7} <%= 7*7 %>. " + record()["summary"],
+            "locations": ["{% raw %}{{ 7*7 }} Guangzhou"],
+        },
+    ),
 }
-ACCEPTED_YAML = sorted(p.name for p in YAML_CASES.glob("*.yaml") if p.name not in REFUSED_YAML)
-# Every field of wrong_types.yaml is reported, each at its own line.
-WRONG_TYPE_FIELDS = list(Trial.model_fields)
+# Kept as files: what no record with overrides can be (bytes that are not UTF-8, a NUL, a BOM,
+# tabs, a second document, no mapping at all).
+FILE_YAML = sorted(p.name for p in YAML_CASES.glob("*.yaml"))
+
+
+def write_case(name: str, path: Path) -> Path:
+    if name in GENERATED_YAML:
+        comment, raw, values = GENERATED_YAML[name]
+        return write_trial(path, comment, raw, **values)
+    shutil.copy(YAML_CASES / name, path)
+    return path
+
+
+# YAML refused: what the line `check` and `build` name holds (or its number, where a whole
+# file is at fault), and the message they print as `file:line: message`.
+REFUSED_YAML: dict[str, tuple[str | bytes | int, str]] = {
+    "duplicate_keys.yaml": ("status: Completed", "status: duplicate key (first given on line "),
+    "tabs.yaml": (
+        "\tinclusion:", "invalid YAML: found character that cannot start any token: indent with spaces, not tabs"
+    ),
+    "alias_bomb.yaml": ("b: &b", "YAML aliases (*name) are not allowed here"),
+    "wrong_types.yaml": ("title:", "title: Input should be a valid string"),
+    "unknown_fields.yaml": ("sponsr:", "sponsr: unknown field; did you mean 'sponsor'?"),
+    "not_utf8.yaml": (b"sponsor:", "not valid UTF-8 (byte "),
+    "utf16.yaml": (1, "not valid UTF-8 (byte 0); save the file as UTF-8"),
+    "deep_nesting.yaml": ("description:", "invalid YAML: nested more than 32 levels deep"),
+    "python_tag.yaml": ("title:", "YAML tags (!!python/object/apply:os.system) are not allowed here"),
+    "include_tag.yaml": ("description:", "YAML tags (!include) are not allowed here"),
+    "bidi_literal.yaml": ("title:", "title: contains U+202E RIGHT-TO-LEFT OVERRIDE"),
+    "escaped_control.yaml": ("sponsor:", "sponsor: contains U+0000, a control character; delete it"),
+    "empty.yaml": (1, "the file is empty"),
+    "not_a_mapping.yaml": ("- title: A", "(document): the file must be a mapping of field names to values"),
+    "two_documents.yaml": ("---", "invalid YAML: a second document (---); one file holds one trial"),
+    "huge_number.yaml": ("enrollment:", "a number with 5,000 digits is too long to read"),
+    "nul_raw.yaml": (b"sponsor:", "invalid YAML: character U+0000 is not allowed"),
+}
+ACCEPTED_YAML = sorted(name for name in [*FILE_YAML, *GENERATED_YAML] if name not in REFUSED_YAML)
+
+
+def expected_problem(name: str, path: Path) -> str:
+    marker, message = REFUSED_YAML[name]
+    line = marker if isinstance(marker, int) else line_of(path, marker)
+    return f"{path}:{line}: {message}"
+
+
 UNSAFE_NAMES = ["...yaml", "..yaml", ".hidden.yaml", "Upper.yaml", "with space.yaml", "<script>.yaml", "-dash.yaml"]
+
+
+def load_record_data(path: Path) -> dict[str, object]:
+    return load(path.read_text("utf-8"), str(path)).data
 
 
 def extract(root: Path) -> int:
@@ -380,53 +472,60 @@ def project(built_site, tmp_path):
 
 @pytest.mark.parametrize("name", sorted(REFUSED_YAML))
 def test_check_reports_a_broken_yaml_file_with_file_and_line(project, capsys, name):
-    path = project / "content" / "trials" / name.replace("_", "-")
-    shutil.copy(YAML_CASES / name, path)
+    path = write_case(name, project / "content" / "trials" / name.replace("_", "-"))
     assert check(project) == 1
-    line, message = REFUSED_YAML[name]
     err = capsys.readouterr().err
-    assert f"{path}:{line}: {message}" in err, err
+    assert expected_problem(name, path) in err, err
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED_YAML))
 def test_build_refuses_a_broken_yaml_file_and_keeps_the_previous_site(project, built_site, capsys, name):
-    path = project / "content" / "trials" / name.replace("_", "-")
-    shutil.copy(YAML_CASES / name, path)
+    path = write_case(name, project / "content" / "trials" / name.replace("_", "-"))
     assert build(project) == 1
-    line, message = REFUSED_YAML[name]
     err = capsys.readouterr().err
-    assert f"{path}:{line}: {message}" in err and "was left as it was" in err, err
+    assert expected_problem(name, path) in err and "was left as it was" in err, err
     assert tree(project / "site") == built_site[1]
     assert not list(project.glob(".site-*"))
     assert not (project / "trialsite-pwned").exists()
 
 
+def test_a_duplicate_key_names_the_line_of_the_first(project, capsys):
+    path = write_case("duplicate_keys.yaml", project / "content" / "trials" / "duplicate-keys.yaml")
+    assert check(project) == 1
+    first = line_of(path, "status:")
+    assert f"{path}:{line_of(path, 'status:', after=first)}: status: duplicate key (first given on line {first})" in (
+        capsys.readouterr().err
+    )
+
+
 def test_every_wrong_type_is_reported_at_its_own_line(project, capsys):
-    path = project / "content" / "trials" / "wrong-types.yaml"
-    shutil.copy(YAML_CASES / "wrong_types.yaml", path)
+    path = write_case("wrong_types.yaml", project / "content" / "trials" / "wrong-types.yaml")
     assert check(project) == 1
     lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith(str(path))]
-    assert [line.split(": ")[1] for line in lines] == WRONG_TYPE_FIELDS
-    assert [int(line.split(":")[1]) for line in lines] == list(range(2, 2 + len(WRONG_TYPE_FIELDS)))
+    keys = list(load_record_data(path))
+    assert keys == list(Trial.model_fields)[: len(keys)]  # each field of the model, in order
+    assert [line.split(": ")[1] for line in lines] == keys
+    assert [int(line.split(":")[1]) for line in lines] == [line_of(path, f"{key}:") for key in keys]
 
 
 def test_unknown_fields_are_reported_with_a_suggestion(project, capsys):
-    path = project / "content" / "trials" / "unknown-fields.yaml"
-    shutil.copy(YAML_CASES / "unknown_fields.yaml", path)
+    path = write_case("unknown_fields.yaml", project / "content" / "trials" / "unknown-fields.yaml")
     assert check(project) == 1
     err = capsys.readouterr().err
-    assert f"{path}:18: sponsr: unknown field; did you mean 'sponsor'?" in err
-    assert f"{path}:23: eligibility.inclusoin: unknown field; did you mean 'inclusion'?" in err
-    assert f"{path}:68: colour: unknown field; allowed: title, nct_id, phase" in err
+    assert f"{path}:{line_of(path, 'sponsr:')}: sponsr: unknown field; did you mean 'sponsor'?" in err
+    inclusoin = line_of(path, "  inclusoin:")
+    assert f"{path}:{inclusoin}: eligibility.inclusoin: unknown field; did you mean 'inclusion'?" in err
+    assert f"{path}:{line_of(path, 'colour:')}: colour: unknown field; allowed: title, nct_id, phase" in err
 
 
 def test_one_invalid_file_stops_the_build_and_every_problem_in_every_file_is_printed(project, built_site, capsys):
-    for name in ("duplicate_keys.yaml", "wrong_types.yaml", "tabs.yaml"):
-        shutil.copy(YAML_CASES / name, project / "content" / "trials" / name.replace("_", "-"))
+    paths = {name: write_case(name, project / "content" / "trials" / name.replace("_", "-"))
+             for name in ("duplicate_keys.yaml", "wrong_types.yaml", "tabs.yaml")}
     assert build(project) == 1
     err = capsys.readouterr().err
-    assert "duplicate-keys.yaml:19:" in err and "tabs.yaml:23:" in err
-    assert err.count("wrong-types.yaml:") == len(WRONG_TYPE_FIELDS)
+    assert expected_problem("duplicate_keys.yaml", paths["duplicate_keys.yaml"]) in err
+    assert expected_problem("tabs.yaml", paths["tabs.yaml"]) in err
+    assert err.count("wrong-types.yaml:") == len(load_record_data(paths["wrong_types.yaml"]))
     assert tree(project / "site") == built_site[1]  # every trial still published, as it was
 
 
@@ -442,7 +541,7 @@ def test_a_trial_file_whose_name_is_not_a_safe_address_is_refused(project, built
 
 @pytest.mark.parametrize("name", ACCEPTED_YAML)
 def test_a_valid_file_with_hostile_text_builds_and_shows_it_as_text(project, capsys, name):
-    shutil.copy(YAML_CASES / name, project / "content" / "trials" / name.replace("_", "-"))
+    write_case(name, project / "content" / "trials" / name.replace("_", "-"))
     assert check(project) == 0, capsys.readouterr().err
     assert build(project) == 0, capsys.readouterr().err
     slug = name.removesuffix(".yaml").replace("_", "-")
@@ -456,7 +555,7 @@ def test_a_valid_file_with_hostile_text_builds_and_shows_it_as_text(project, cap
 
 
 def test_markdown_raw_html_and_script_links_show_as_text(project):
-    shutil.copy(YAML_CASES / "markdown_html.yaml", project / "content" / "trials" / "markdown-html.yaml")
+    write_case("markdown_html.yaml", project / "content" / "trials" / "markdown-html.yaml")
     assert build(project) == 0
     page = Page((project / "site" / "trials" / "markdown-html" / "index.html").read_text("utf-8"))
     assert "Raw <script>alert(1)</script> and <img src=x onerror=alert(2)>" in page.visible_text
@@ -468,7 +567,7 @@ def test_markdown_raw_html_and_script_links_show_as_text(project):
 
 
 def test_template_syntax_in_yaml_shows_literally_and_is_never_evaluated(project):
-    shutil.copy(YAML_CASES / "template_syntax.yaml", project / "content" / "trials" / "template-syntax.yaml")
+    write_case("template_syntax.yaml", project / "content" / "trials" / "template-syntax.yaml")
     assert build(project) == 0
     text = Page((project / "site" / "trials" / "template-syntax" / "index.html").read_text("utf-8")).visible_text
     assert "Zeta {{ 7*7 }} Trial {% include 'base.html' %}" in text and "{{ config }}" in text
