@@ -93,7 +93,9 @@ def complete(text: str, model: type[BaseModel], filename: str) -> tuple[str, lis
     newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
     if not lines[-1].endswith(("\n", "\r")):
         lines[-1] += newline
-    for insertion in sorted(insertions, key=lambda i: i.before, reverse=True):
+    # Bottom up, so that earlier lines keep their numbers; keys bound for one line in reverse, so
+    # that they end up in field order.
+    for _, insertion in sorted(enumerate(insertions), key=lambda pair: (pair[1].before, pair[0]), reverse=True):
         lines[insertion.before:insertion.before] = [line + newline for line in insertion.lines]
     result = "".join(lines)
     _verify(parse(body, filename), parse(result, filename), insertions, filename)
