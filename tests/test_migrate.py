@@ -197,6 +197,11 @@ def test_a_hand_edited_file_stays_hand_edited_after_migrate(content, capsys):
     assert path.read_bytes() == migrated
 
 
+def test_a_content_folder_that_is_not_there_is_an_error(tmp_path, capsys):
+    code, _, err = migrate(tmp_path / "nowhere", capsys)
+    assert (code, err) == (1, f"error: {tmp_path / 'nowhere'}: content directory not found\n")
+
+
 def test_the_factory_record_is_complete():
     """What the generated test cases start from states every field the model has."""
     assert missing_keys(Trial.model_validate(record())) == []

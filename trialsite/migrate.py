@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel
 
 from .content import DRUGS_FILE, TRIALS_DIR, InvalidContent, check_trial_name, load_record, trial_paths
-from .errors import ContentError
+from .errors import ContentError, TrialsiteError
 from .extract_state import load_state, save_state
 from .fsutil import atomic_write, sha256_bytes
 from .model import DrugVocabulary, Trial, blank_value, record_type
@@ -43,6 +43,8 @@ class Insertion:
 
 def migrate(content_dir: Path) -> Report:
     """Complete every trial file and the drug vocabulary; refresh the extract state of unedited files."""
+    if not content_dir.is_dir():
+        raise TrialsiteError(content_dir, "content directory not found")
     report = Report("migrate")
     state = load_state(content_dir)
     written = {entry["file"]: entry for entry in state.values()}
@@ -58,12 +60,9 @@ def migrate(content_dir: Path) -> Report:
             load_record(path, model)  # a broken file is reported as `check` would, and left alone
             old = path.read_bytes()
             new, added = complete(old.decode("utf-8"), model, str(path))
-        except InvalidContent as exc:
-            report.failed += 1
-            report.add("failed", "\n".join(f"error: {problem}" for problem in exc.problems))
-            continue
-        except ContentError as exc:
-            report.fail(str(exc))
+        except (InvalidContent, ContentError) as exc:
+            problems = exc.problems if isinstance(exc, InvalidContent) else [exc]
+            report.fail("\nerror: ".join(map(str, problems)))  # one failed file, each problem on a line
             continue
         if not added:
             report.add("complete")
