@@ -74,7 +74,7 @@ def _json_records(path: Path) -> Iterator[RegistryRecord | SeedError]:
     try:
         document = json.loads(path.read_bytes().decode("utf-8-sig"))
     except json.JSONDecodeError as exc:
-        hint = " (the file is cut short)" if exc.pos >= len(exc.doc.rstrip()) else ""
+        hint = "" if exc.doc.rstrip().endswith(("}", "]")) else " (the file is cut short)"
         raise SeedError(path, f"not valid JSON: {exc.msg}{hint}", line=exc.lineno) from exc
     if isinstance(document, dict) and "studies" in document:
         studies = document["studies"]

@@ -32,13 +32,14 @@ def city_line_site(text: str) -> dict[str, Any] | None:
 
 
 def registry_site(text: str) -> tuple[dict[str, Any], bool]:
-    """`facility, city, state, zip, country`, the parts the registry lacks left out: the country
-    is last and a zip holds a digit; of the rest, two are facility and city, three add the state,
-    and more are the facility's own (a name with a comma). The flag says the split is uncertain:
-    three parts or more can also be a facility with a comma and no state."""
+    """`facility, city, state, zip, country`, the parts the registry lacks left out. The country
+    is last; a zip holds a digit and leaves facility and city before it. Of the rest, two are
+    facility and city, three add the state, and more are the facility's own (a name with a
+    comma). The flag says the split is uncertain: three parts or more can also be a facility
+    with a comma and no state."""
     parts = place_parts(text)
     country = parts.pop() if parts else None
-    if parts and _ZIP.search(parts[-1]):
+    if len(parts) >= 3 and _ZIP.search(parts[-1]):  # with two left, a digit is the city's ('Praha 2')
         parts.pop()
     uncertain = len(parts) >= 3
     state = parts.pop() if len(parts) >= 3 else None
