@@ -142,7 +142,10 @@ def test_seed_003_comparator_is_not_a_trial_drug(seed_trial):
 
 def test_seed_003_locations_and_dates(seed_trial):
     trial = seed_trial("003")
-    assert trial.locations == ["Guangzhou, Guangdong, China"]
+    assert trial.locations == []
+    assert [(s.facility, s.city, s.state, s.country) for s in trial.sites] == [
+        (None, "Guangzhou", "Guangdong", "China")
+    ]
     assert [(d.label, d.date) for d in trial.dates] == [("Launched", "2024-10-27"), ("Current as of", "2025-08-27")]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from .content import TRIALS_DIR
 from .errors import TrialsiteError
@@ -17,8 +18,10 @@ from .fsutil import atomic_write
 
 STATE_FILE = ".extract-state.json"
 _STATE_KEYS = {"file", "seed_sha256", "written_sha256"}
-# The state's entries by seed file name: {"file": ..., "seed_sha256": ..., "written_sha256": ...}.
-State = dict[str, dict[str, str]]
+# The state's entries by seed file name, or by registry id for a trial of a registry export:
+# {"file": ..., "seed_sha256": ..., "written_sha256": ...}, and for a registry trial "fields", a
+# digest per field, so that a later export can name the fields that changed.
+State = dict[str, dict[str, Any]]
 # What extract itself writes: a hand-edited state can never make it write outside content/trials/.
 _STATE_FILE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*\.yaml")
 

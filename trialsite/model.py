@@ -60,12 +60,13 @@ INTERVENTION_TYPES: tuple[str, ...] = get_args(InterventionType)
 Sex = Literal["All", "Female", "Male"]
 SEXES: tuple[str, ...] = get_args(Sex)
 
-Layout = Literal["ctgov-export", "clinconnect", "trialx", "unknown"]
+Layout = Literal["ctgov-export", "ctgov-api", "ctgov-csv", "clinconnect", "trialx", "unknown"]
 
 Text = Annotated[str, StringConstraints(min_length=1)]
 NctId = Annotated[str, StringConstraints(pattern=r"^NCT\d{8}$")]
 Age = Annotated[str, StringConstraints(pattern=r"^\d+ (Years|Months|Weeks|Days|Hours|Minutes)$")]
-IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+# A registry states some dates to the month only ("2006-11"); such a date is kept as stated.
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}(-\d{2})?$")]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
@@ -114,6 +115,18 @@ class Design(Record):
     centres: Literal["Single centre", "Multicentre"] | None = None
 
 
+class Site(Record):
+    """A place where the trial runs, as the source states it. Contacts are never kept: names,
+    phone numbers and e-mail addresses of site staff are personal data a catalogue need not publish."""
+
+    facility: Text | None = None
+    city: Text | None = None
+    state: Text | None = None
+    country: Text | None = None
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+
+
 class StatedDate(Record):
     label: Text = Field(description="What the document says the date is, e.g. 'Launched'.")
     date: IsoDate
@@ -151,7 +164,15 @@ class Trial(Record):
     summary: Text | None = Field(default=None, description="Markdown.")
     description: Text | None = Field(default=None, description="Markdown.")
     design: Design = Design()
-    locations: list[Text] = []
+    locations: list[Text] = Field(
+        default=[], description="Places as the source writes them, where it states no structure."
+    )
+    sites: list[Site] = Field(
+        default=[], description="Structured locations: facility, city, state, country and coordinates where stated."
+    )
+    mesh_terms: list[Text] = Field(
+        default=[], description="The registry's own MeSH headings for the trial's conditions, where it states them."
+    )
     dates: list[StatedDate] = []
     source: Source
     review: list[Text] = Field(

@@ -14,7 +14,9 @@ from .text import clean_line
 # Registry pages are a few kB; anything this large is not a trial document, and reading it whole
 # would only slow every later run.
 MAX_SEED_BYTES = 5 * 1024 * 1024
-SEED_SUFFIX = ".txt"
+# Registry exports (`registry_seeds.py`) are told from other documents by their content, whatever
+# their name; these are the names a seed may have at all, so a README beside them is no seed.
+SEED_SUFFIXES = (".txt", ".json", ".csv")
 
 
 @dataclass(frozen=True)
@@ -27,18 +29,12 @@ class Seed:
 def find_seeds(directory: Path) -> list[Path]:
     if not directory.is_dir():
         raise SeedError(directory, "seed directory not found")
-    return sorted(p for p in directory.iterdir() if p.name.endswith(SEED_SUFFIX))
+    return sorted(p for p in directory.iterdir() if p.name.endswith(SEED_SUFFIXES))
 
 
 def read_seed(path: Path) -> Seed:
-    """A seed's text, or a SeedError. Symbolic links are refused, not followed: a seed must be a
-    document in seeds/, not a pointer to a file anywhere else on the machine."""
-    if path.is_symlink():
-        raise SeedError(path, "a symbolic link, not a seed document; copy the file into seeds/ instead")
-    if path.is_dir():
-        raise SeedError(path, "a directory, not a seed document")
-    if not path.is_file():
-        raise SeedError(path, "not a regular file (a device, pipe or socket), not a seed document")
+    """A seed's text, or a SeedError."""
+    check_document(path)
     try:
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
@@ -49,6 +45,17 @@ def read_seed(path: Path) -> Seed:
     if size > MAX_SEED_BYTES:
         raise SeedError(path, f"file is {size:,} bytes; seeds larger than {MAX_SEED_BYTES:,} are refused")
     return parse_seed(path.name, data, path)
+
+
+def check_document(path: Path) -> None:
+    """A SeedError unless `path` is a regular file. Symbolic links are refused, not followed: a seed
+    must be a document in seeds/, not a pointer to a file anywhere else on the machine."""
+    if path.is_symlink():
+        raise SeedError(path, "a symbolic link, not a seed document; copy the file into seeds/ instead")
+    if path.is_dir():
+        raise SeedError(path, "a directory, not a seed document")
+    if not path.is_file():
+        raise SeedError(path, "not a regular file (a device, pipe or socket), not a seed document")
 
 
 def parse_seed(name: str, data: bytes, path: Path | str | None = None) -> Seed:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -192,6 +193,7 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
+@lru_cache(maxsize=65536)  # a large export repeats its countries, cities and labels thousands of times
 def _reads_as_other_type(value: str) -> bool:
     try:
         document = yaml_rs.loads(f"v: {value}", parse_datetime=False)

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SeedError
 from ..model import Trial, blank
 from ..seeds import Seed
-from . import clinconnect, ctgov_export, trialx, unknown
+from . import clinconnect, ctgov_export, registry_api, registry_csv, trialx, unknown
 from .conditions import headings_of
 from .drugs import DrugFindings, DrugIndex, drugs_in_intervention
 from .enrollment import enrollment_in
 from .parsed import Parsed
 from .prose import design_in, endpoints_in, phases_in
 from .treatment import treatment_drugs
+
+if TYPE_CHECKING:
+    from ..registry_seeds import RegistryRecord
 
 # Most specific first: a TrialX page may contain an interventions-like line, an export never has
 # TrialX's headings.
@@ -50,6 +53,23 @@ def extract(seed: Seed, drug_index: DrugIndex) -> Trial:
     record["source"] = {"file": seed.file, "sha256": seed.sha256, "layout": layout}
     record["review"] = review
     return Trial.model_validate(_drop_empty(record))
+
+
+def extract_registry(record: RegistryRecord, drug_index: DrugIndex) -> Trial:
+    """A registry record states its fields: nothing is read from its prose, and drugs come only
+    from its drug-like interventions."""
+    reader = registry_csv.parse_row if record.layout == "ctgov-csv" else registry_api.parse_study
+    parsed = reader(record.data)
+    record_fields = blank(Trial)
+    record_fields.update(parsed.fields)
+    if not record_fields["title"]:
+        raise SeedError(record.file, f"{record.where}: the trial {record.nct_id} has no title; not extracted")
+    review = list(parsed.review)
+    _fill_drugs(record_fields, parsed, drug_index, review)
+    record_fields["condition_headings"] = headings_of(record_fields["conditions"])
+    record_fields["source"] = {"file": record.file, "sha256": record.sha256, "layout": record.layout}
+    record_fields["review"] = review
+    return Trial.model_validate(_drop_empty(record_fields))
 
 
 def _drop_empty(record: dict[str, Any]) -> dict[str, Any]:

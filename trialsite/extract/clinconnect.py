@@ -18,6 +18,7 @@ from .conditions import named_in
 from .criteria import parse_criteria
 from .dates import iso_date
 from .parsed import Parsed, first_text
+from .places import city_line_site
 
 _LAUNCHED = re.compile(r"^Launched by\s+(?P<sponsor>.+?)(?:\s*[·•|]\s*(?P<date>.+))?$")
 _CURRENT = re.compile(r"^Current as of\s+(?P<date>.+)$", re.IGNORECASE)
@@ -125,8 +126,8 @@ def parse(lines: list[str]) -> Parsed:
         eligibility=criteria.eligibility(),
         min_age=ages.min_age,
         max_age=ages.max_age,
-        locations=dedupe([tidy(loc) for loc in parts.get("locations", []) if tidy(loc)]),
     )
+    fields["sites"], fields["locations"] = _places(parts.get("locations", []))
     fields["conditions"], condition_review = _conditions_named(fields["title"], summary or "")
     drug_texts = (("title", fields["title"]), ("summary", summary or ""))
     return Parsed(
@@ -135,6 +136,13 @@ def parse(lines: list[str]) -> Parsed:
         drug_texts=drug_texts,
         review=criteria.review + ages.review + condition_review,
     )
+
+
+def _places(lines: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """'City, State, Country' lines (the section may repeat them) as sites; any other line as written."""
+    written = dedupe([tidy(line) for line in lines if tidy(line)])
+    sites = [site for line in written if (site := city_line_site(line))]
+    return sites, [line for line in written if city_line_site(line) is None]
 
 
 def _conditions_named(title: str, summary: str) -> tuple[list[str], list[str]]:

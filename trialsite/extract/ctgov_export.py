@@ -59,7 +59,7 @@ def parse(lines: list[str]) -> Parsed:
             "keywords": keywords,
             "interventions": _interventions(lines[anchor]),
             "outcomes": {
-                kind: [_outcome(o) for o in line.split("|") if o.strip()]
+                kind: [outcome_of(o) for o in line.split("|") if o.strip()]
                 for kind, line in zip(_OUTCOME_KINDS, [*outcome_lines, "", "", ""], strict=False)
             },
             "summary": summary,
@@ -120,7 +120,7 @@ def _is_outcome(outcome: str) -> bool:
     return is_title and is_phrase and (not tail.endswith(".") or (len(parts) > 2 and parts[-2].endswith(".")))
 
 
-def _outcome(text: str) -> dict[str, Any]:
+def outcome_of(text: str) -> dict[str, Any]:
     """`measure, description, time frame` joined by ', ' without escaping: commas inside any part
     are told apart by case. A part that starts lower-case continues the part before it."""
     parts = [p.strip() for p in text.strip().split(", ")]

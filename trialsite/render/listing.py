@@ -10,7 +10,7 @@ from functools import cached_property
 
 from markupsafe import Markup
 
-from ..model import Trial
+from ..model import Site, Trial
 from . import markdown
 from .taxonomy import NOT_STATED, TAXONOMIES, slugged_terms, slugify
 from .urls import term_route, trial_route
@@ -35,6 +35,7 @@ class Listing:
     # (taxonomy key, ((term name, slug), ...)), in TAXONOMIES order
     term_names: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
     latest_date: str | None  # newest valid stated date, ISO
+    places: str | None  # where the trial runs, in a few words: 'Paris, France', '105 sites: Spain, France'
     blurb: str | None  # the summary as plain text, shortened: for the feed
     row_html: str = ""  # the trial's row in every list, rendered once (see Renderer.trial)
 
@@ -79,8 +80,24 @@ def listing_of(slug: str, trial: Trial, plain_summary: str | None) -> Listing:
         ages=age_range(trial.min_age, trial.max_age),
         term_names=tuple((tax.key, slugged_terms(tax, trial)) for tax in TAXONOMIES),
         latest_date=days[-1] if days else None,
+        places=places_of(trial),
         blurb=markdown.shorten(plain_summary, FEED_SUMMARY_LENGTH) if plain_summary else None,
     )
+
+
+def place_of(site: Site) -> str:
+    return ", ".join(part for part in (site.city, site.state, site.country) if part) or site.facility or ""
+
+
+def places_of(trial: Trial) -> str | None:
+    """One site by its place; several by how many and in which countries."""
+    if len(trial.sites) == 1:
+        return place_of(trial.sites[0]) or None
+    if not trial.sites:
+        return None
+    countries = list(dict.fromkeys(site.country for site in trial.sites if site.country))
+    named = ", ".join(countries[:3]) + (f" and {len(countries) - 3} more countries" if len(countries) > 3 else "")
+    return f"{len(trial.sites)} sites" + (f": {named}" if named else "")
 
 
 def age_range(min_age: str | None, max_age: str | None) -> str | None:

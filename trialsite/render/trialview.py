@@ -94,6 +94,10 @@ def criterion(text: str) -> Criterion:
 
 
 def stated_day(date: StatedDate) -> StatedDay:
+    if len(date.date) == len("2006-11"):  # stated to the month, as registries often do
+        year, month = map(int, date.date.split("-"))
+        if 1 <= month <= 12:
+            return StatedDay(date.label, date.date, f"{MONTHS[month - 1]} {year}")
     try:
         day = dt.date.fromisoformat(date.date)
     except ValueError:
