@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -27,10 +28,16 @@ def site(tmp_path_factory) -> Path:
 
 def test_the_trial_page_lists_each_site_with_facility_city_state_and_country(site):
     page = (site / "trials" / "nct06171568" / "index.html").read_text("utf-8")
-    assert (
-        "<tr><td>Neurosurgery - Lariboisière hospital</td><td>Paris</td><td>Ile-de-France</td><td>France</td></tr>"
-    ) in page
-    assert page.count("<tr><td>") == 1
+    table = re.search(r'<table class="sites">.*?<tbody>(.*?)</tbody>', page, re.S).group(1)
+    rows = [re.findall(r'<td data-label="([^"]+)">(.*?)</td>', row) for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+    assert rows == [
+        [
+            ("Facility", "Neurosurgery - Lariboisière hospital"),
+            ("City", "Paris"),
+            ("State or region", "Ile-de-France"),
+            ("Country", "France"),
+        ]
+    ]
 
 
 def test_a_date_stated_to_the_month_shows_as_month_and_year(site):
