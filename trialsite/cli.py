@@ -30,6 +30,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .content import InvalidContent, load_content, schema_path
+from .duplicates import duplicate_registry_ids
 from .errors import OutputError, TrialsiteError, describe_os_error, printable
 from .lock import build_lock
 from .model import DrugVocabulary, Trial
@@ -159,8 +160,12 @@ def _run_extract(args: argparse.Namespace, root: Path) -> int:
 
 def _run_check(args: argparse.Namespace, root: Path) -> int:
     content = load_content(args.content)
-    _print_problems(content.problems)
-    print(f"check: {len(content.trials)} trials valid, {len(content.problems)} problems")
+    warnings = duplicate_registry_ids(args.content, content.trials)
+    _print_problems(sorted([*content.problems, *warnings], key=lambda problem: (problem.path, problem.line or 0)))
+    print(
+        f"check: {len(content.trials)} trials valid, {len(content.problems)} problems"
+        + (f", {len(warnings)} warnings (files sharing a registry id)" if warnings else "")
+    )
     return EXIT_INVALID if content.problems else EXIT_OK
 
 
