@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -87,6 +88,7 @@ def data_problems(site: Path, base: str, slugs: list[str]) -> list[str]:
     problems += [f"feed.xml: broken {link.get('href')}" for link in feed.getroot().iter("{http://www.w3.org/2005/Atom}link")
                  if not resolves(site, base, link.get("href") or "")]
     exported = [row["slug"] for row in json.loads((site / "trials.json").read_text("utf-8"))]
+    csv.field_size_limit(sys.maxsize)  # a generated description can outgrow the reader's default
     rows = list(csv.DictReader(io.StringIO((site / "trials.csv").read_text("utf-8"))))
     catalogue = [trial["slug"] for trial in json.loads((site / "catalogue.json").read_text("utf-8"))["trials"]]
     for name, listed in (("trials.json", exported), ("trials.csv", [row["slug"] for row in rows]),
