@@ -15,9 +15,9 @@ import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, event, given, settings
-
 from oracle_content import catalogues
 from site_checks import data_problems, page_problems
+
 from trialsite.cli import EXIT_INVALID, EXIT_OK, main
 from trialsite.content import TRIALS_DIR, load_content
 from trialsite.render.background_index import BackgroundIndexer
@@ -89,8 +89,7 @@ def test_the_preview_shows_what_check_accepts_and_no_error_page(files):
     """An edit to a previewed catalogue (the live builder's incremental path), then every page."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        first, *rest = list(files.items()) or [("x", "")]
-        write_catalogue(root, dict([first]))
+        write_catalogue(root, dict([next(iter(files.items()))]))  # a catalogue of one, then the edit
         preview = Preview(Sources(root / "content", root / "seeds", root / "site.toml"), root / "site", None,
                           log=lambda line: None)
         try:

@@ -71,7 +71,9 @@ def test_a_long_term_name_check_accepts_builds_into_a_bounded_page(project, fiel
 
 
 # A future kind (sponsors) reads its terms the same way: through `slugged_terms`.
-SPONSORS = dataclasses.replace(TAXONOMIES[0], key="sponsors", terms_of=lambda trial: [trial.sponsor] if trial.sponsor else [])
+SPONSORS = dataclasses.replace(
+    TAXONOMIES[0], key="sponsors", terms_of=lambda trial: [trial.sponsor] if trial.sponsor else []
+)
 
 
 @pytest.mark.parametrize("taxonomy", [*TAXONOMIES, SPONSORS], ids=lambda taxonomy: taxonomy.key)
@@ -120,7 +122,7 @@ def test_names_that_differ_only_in_case_punctuation_accents_or_width_share_an_ad
 
 def test_an_address_is_the_same_in_every_process():
     """Not Python's per-process `hash()`: the addresses of one catalogue never move between builds."""
-    code = "from trialsite.slugs import term_slug; print(term_slug(%r), term_slug(%r))" % (LONG_CONDITION, "胆管癌")
+    code = f"from trialsite.slugs import term_slug; print(term_slug({LONG_CONDITION!r}), term_slug('胆管癌'))"
     runs = {
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                        env={**os.environ, "PYTHONHASHSEED": seed}).stdout
