@@ -30,6 +30,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .content import InvalidContent, load_content, schema_path
+from .duplicates import duplicate_registry_ids
 from .errors import OutputError, TrialsiteError, describe_os_error, printable
 from .lock import build_lock
 from .model import DrugVocabulary, Trial
@@ -163,8 +164,12 @@ def _run_extract(args: argparse.Namespace, root: Path) -> int:
 
 def _run_check(args: argparse.Namespace, root: Path) -> int:
     content = load_content(args.content)
-    _print_problems(content.problems)
-    print(f"check: {len(content.trials)} trials valid, {len(content.problems)} problems")
+    warnings = duplicate_registry_ids(args.content, content.trials)
+    _print_problems(sorted([*content.problems, *warnings], key=lambda problem: (problem.path, problem.line or 0)))
+    print(
+        f"check: {len(content.trials)} trials valid, {len(content.problems)} problems"
+        + (f", {len(warnings)} warnings (files sharing a registry id)" if warnings else "")
+    )
     if content.incomplete:
         keys = dict.fromkeys(key for missing in content.incomplete.values() for key in missing)
         files = "1 file leaves" if len(content.incomplete) == 1 else f"{len(content.incomplete)} files leave"

@@ -89,6 +89,9 @@ def load_content(content_dir: Path) -> Content:
     except InvalidContent as exc:
         content.problems.extend(exc.problems)
     for path in trial_paths(content_dir):
+        if _is_special(path):  # reading a pipe would wait for a writer: refused, as build does
+            content.problems.append(ContentError(path, "not a regular file"))
+            continue
         try:
             check_trial_name(path)
             content.trials[path.stem] = trial = load_record(path, Trial)
@@ -96,6 +99,11 @@ def load_content(content_dir: Path) -> Content:
         except InvalidContent as exc:
             content.problems.extend(exc.problems)
     return content
+
+
+def _is_special(path: Path) -> bool:
+    """A pipe, socket or device file (a directory or a dangling link fails to read, at once)."""
+    return path.exists() and not (path.is_file() or path.is_dir())
 
 
 def load_vocabulary(content_dir: Path) -> DrugVocabulary:

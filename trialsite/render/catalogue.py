@@ -13,9 +13,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from ..slugs import term_slug
 from .listing import Listing
 from .pages import plan_key
-from .taxonomy import NOT_STATED, TAXONOMIES, slugify
+from .taxonomy import NOT_STATED, TAXONOMIES
 from .urls import Urls, term_route
 
 CATALOGUE_ROUTE = "catalogue.json"
@@ -50,7 +51,7 @@ def catalogue(listings: Sequence[Listing], urls: Urls) -> dict[str, Any]:
                 refs.append(positions[key][name])
             trial[key] = refs
         trials.append(trial)
-    not_stated = slugify(NOT_STATED)
+    not_stated = term_slug(NOT_STATED)
     return {
         "format": FORMAT,
         "not_stated": {"slug": not_stated, "name": NOT_STATED},

@@ -1,22 +1,20 @@
 """One mechanism for every way of grouping trials: drugs, conditions, phases and statuses.
 
 A taxonomy says how to read its terms off a trial and in which order to list them;
-`lists.TrialLists` does the rest. Each term gets a URL-safe slug; names that differ only in case
-or punctuation share a slug and so are one term, and so do conditions that name one MeSH heading.
+`lists.TrialLists` does the rest. Each term gets a bounded, URL-safe slug (`slugs.term_slug`);
+names that differ only in case, punctuation or accents share a slug and so are one term, and so
+do conditions that name one MeSH heading.
 A trial with no term is grouped under "Not stated", listed last, so every trial can be found from
 every index.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..model import PHASES, STATUSES, Trial
+from ..slugs import term_slug
 from .urls import taxonomy_route
 
 NOT_STATED = "Not stated"
@@ -65,15 +63,7 @@ TAXONOMIES = (DRUGS, CONDITIONS, PHASES_TAXONOMY, STATUSES_TAXONOMY)
 
 def slugged_terms(taxonomy: Taxonomy, trial: Trial) -> tuple[tuple[str, str], ...]:
     """(name as the trial writes it, slug of the page it is filed under) of each of its terms."""
-    return tuple((name, slugify(taxonomy.filed_under(trial, name))) for name in taxonomy.terms_of(trial))
-
-
-@lru_cache(maxsize=65536)
-def slugify(name: str) -> str:
-    """Lowercase ASCII words joined by '-'; names with no Latin letters get a short hash."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-    return slug or "term-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+    return tuple((name, term_slug(taxonomy.filed_under(trial, name))) for name in taxonomy.terms_of(trial))
 
 
 def term_sort_key(taxonomy: Taxonomy, name: str) -> tuple[int, int, str, str]:
