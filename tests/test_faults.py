@@ -26,6 +26,7 @@ from trialsite.content import load_record
 from trialsite.errors import OutputError
 from trialsite.lock import build_lock
 from trialsite.model import Trial
+from trialsite.sitefolder import SiteFolder
 from trialsite.sync import render_trial
 
 N_TRIALS = 120  # above the engine's threshold for worker processes, so kills land in the pool too
@@ -198,7 +199,7 @@ def test_a_second_build_waits_for_the_first_and_both_finish(two_catalogues, tmp_
 
 def _holds_lock(out: Path, pid: int) -> bool:
     try:
-        return lock.lock_path(out).read_text("ascii").strip() == str(pid)
+        return SiteFolder(out).lock.read_text("ascii").strip() == str(pid)
     except (OSError, UnicodeDecodeError):
         return False
 
@@ -219,7 +220,7 @@ def test_a_build_finding_another_at_work_gives_up_with_a_clear_message(small_pro
     assert build(small_project, out) == 0
     before = tree(out)
     monkeypatch.setattr(lock, "LOCK_WAIT", 0.3)
-    fd = os.open(lock.lock_path(out), os.O_RDWR)
+    fd = os.open(SiteFolder(out).lock, os.O_RDWR)
     try:
         import fcntl
 

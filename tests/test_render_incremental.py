@@ -19,6 +19,7 @@ from trialsite.render.pages import index_plans
 from trialsite.render.search import UNORDERED_FILES
 from trialsite.render.state import BuildState
 from trialsite.render.urls import output_path
+from trialsite.sitefolder import SiteFolder
 from trialsite.sync import render_trial
 
 CONFIG = SiteConfig(title="Test catalogue", description="Testing.", base_url="https://example.org/sub/")
@@ -195,10 +196,10 @@ def test_stamps_old_enough_are_trusted_again(content, tmp_path, monkeypatch):
     out = tmp_path / "site"
     edit(content, "variant-01", title="Tick tock")
     build(content, out)
-    assert set(BuildState(engine.state_path(out)).stamps()[1]) >= {"variant-01"}
+    assert set(BuildState(SiteFolder(out).state).stamps()[1]) >= {"variant-01"}
     monkeypatch.setattr(engine, "SETTLE_NS", 0)  # as if the build came seconds later
     assert build(content, out).written == ()
-    assert BuildState(engine.state_path(out)).stamps()[1] == {}
+    assert BuildState(SiteFolder(out).state).stamps()[1] == {}
     same_size_retitle(content, "variant-01", "Tock tick")
     build(content, out)  # a stamp that is trusted is not read again
     assert "Tick tock" in (out / "trials" / "variant-01" / "index.html").read_text("utf-8")
@@ -267,7 +268,7 @@ def test_page_keys_do_not_depend_on_the_process_that_made_them(content, tmp_path
         f"SiteBuilder(Path(sys.argv[1]), Path(sys.argv[2]), {CONFIG!r}).build()"
     )
     subprocess.run([sys.executable, "-c", script, str(content), str(out)], cwd=ROOT, check=True)
-    state = BuildState(engine.state_path(out))
+    state = BuildState(SiteFolder(out).state)
     outputs, records = state.outputs(), state.records()
     state.close()
     lists = TrialLists(listing for listing, _ in records.values())

@@ -34,7 +34,8 @@ from .errors import OutputError, TrialsiteError, describe_os_error, printable
 from .lock import build_lock
 from .model import DrugVocabulary, Trial
 from .render import CONFIG_FILE, BuildResult, build_site, load_config
-from .render.engine import PAGES_LIMIT, PAGES_WARNING, TEMPLATES_FOLDER, site_size, state_path
+from .render.engine import PAGES_LIMIT, PAGES_WARNING, TEMPLATES_FOLDER, site_size
+from .sitefolder import SiteFolder
 
 SCHEMAS: dict[str, type[BaseModel]] = {"trial": Trial, "drugs": DrugVocabulary}
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_OUTPUT, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 70, 130
@@ -76,7 +77,7 @@ def report_error(exc: BaseException, out: Path | None = None) -> int | None:
         print(f"error: {describe_os_error(exc, out)}", file=sys.stderr)
         return EXIT_OUTPUT
     if isinstance(exc, sqlite3.OperationalError) and out is not None and _STORAGE_TROUBLE.search(str(exc)):
-        print(printable(f"error: {state_path(out)}: {exc} ({_storage_hint(out)})"), file=sys.stderr)
+        print(printable(f"error: {SiteFolder(out).state}: {exc} ({_storage_hint(out)})"), file=sys.stderr)
         return EXIT_OUTPUT
     return None
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import codecs
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SeedError
+from .fsutil import sha256_bytes
 from .text import clean_line
 
 # Registry pages are a few kB; anything this large is not a trial document, and reading it whole
@@ -57,7 +57,7 @@ def parse_seed(name: str, data: bytes, path: Path | str | None = None) -> Seed:
     lines = tuple(clean_line(line) for line in text.splitlines())
     if not any(line.strip() for line in lines):
         raise SeedError(path or name, "no text: the file is empty")
-    return Seed(file=name, sha256=hashlib.sha256(data).hexdigest(), lines=lines)
+    return Seed(file=name, sha256=sha256_bytes(data), lines=lines)
 
 
 def decode(data: bytes, path: Path | str) -> str:

@@ -33,11 +33,12 @@ from tornado.ioloop import IOLoop
 
 from .content import InvalidContent
 from .errors import TrialsiteError, describe_os_error
-from .lock import build_lock, scratch_dir, site_identity, site_kept
+from .lock import build_lock, site_kept
 from .render import SiteBuilder, SiteConfig, load_config
 from .render.background_index import STOP_WAIT, BackgroundIndexer
 from .render.engine import TEMPLATES_DIR, FilePlan, file_stamp, template_dirs
 from .render.urls import Urls
+from .sitefolder import SiteFolder
 from .sync import Regenerate, sync
 
 SETTLE_MS = 20  # quiet after a save before rebuilding: an editor's save is one burst of writes
@@ -125,8 +126,8 @@ class Preview:
         they were made for: a `build` of the same folder meanwhile neither gets these files after
         its swap nor holds up the next edit's rebuild while they are written (seconds, at 50,000
         trials)."""
-        site = site_identity(self.out_dir)
-        scratch = scratch_dir(self.out_dir, "exports")
+        site = SiteFolder(self.out_dir).identity()
+        scratch = SiteFolder(self.out_dir).new_scratch("exports")
         written: dict[str, FilePlan] = {}
         try:
             written = builder.write_deferred(scratch)

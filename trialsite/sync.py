@@ -11,7 +11,6 @@ import enum
 import json
 import os
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from .extract.drugs import DrugIndex
 from .fsutil import atomic_write, sha256_bytes
 from .model import Trial
 from .seeds import Seed, find_seeds, read_seed
+from .slugs import ascii_slug
 from .yamlio import dump, parse
 
 STATE_FILE = ".extract-state.json"
@@ -60,8 +60,7 @@ class Report:
 
 
 def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    slug = ascii_slug(text)
     if len(slug) > MAX_SLUG:
         slug = slug[:MAX_SLUG].rsplit("-", 1)[0]
     return slug or "trial"

@@ -11,7 +11,6 @@ preview server, which keeps one builder, and so everything it knows, between edi
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import multiprocessing
 import os
@@ -26,13 +25,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSynta
 
 from ..content import DRUGS_FILE, PACKAGE_DRUGS, TRIALS_DIR, InvalidContent, drug_vocabulary, load_trial
 from ..errors import BuildError, ContentError
-from ..lock import site_identity
+from ..fsutil import Digesting, atomic_write, digest, key_of
 from ..model import DrugVocabulary
+from ..sitefolder import SiteFolder
 from . import background_index, catalogue, exports, feeds, search
 from .config import SiteConfig
 from .lists import Change, TrialLists
 from .output import LiveOutput, StagedOutput, check_replaceable, write_file
-from .pages import Page, PagePlan, index_plans, indexable_routes, list_pages, plan_key, trial_page
+from .pages import Page, PagePlan, index_plans, indexable_routes, list_pages, trial_page
 from .state import BuildState, ExportRows, Stamp, TrialRecord
 from .taxonomy import NOT_STATED, TAXONOMIES
 from .trialview import trial_view
@@ -92,10 +92,6 @@ class Known:
             records = state.records()
             self.lists = TrialLists(listing for listing, _ in records.values())
             self.shared = {slug: shared for slug, (_, shared) in records.items()}
-
-
-def state_path(out_dir: Path) -> Path:
-    return out_dir.parent / f".{out_dir.name}.build-state.sqlite"
 
 
 def template_dirs(templates_dir: Path) -> list[Path]:
@@ -188,10 +184,6 @@ def file_stamp(path: Path) -> Stamp:
 SETTLE_NS = 2_000_000_000
 
 
-def digest(data: bytes) -> str:
-    return hashlib.sha1(data).hexdigest()
-
-
 # Worker processes are forked after these are set, and inherit them.
 _RENDERER: Renderer | None = None
 _ROOT: Path | None = None
@@ -255,9 +247,9 @@ class SiteBuilder:
             check_replaceable(self.out_dir, protected=(self.content_dir, self.templates_dir))
         if not self.content_dir.is_dir():
             raise BuildError(self.content_dir, "content directory not found")
-        if self.live and site_identity(self.out_dir) != self._site:
+        if self.live and SiteFolder(self.out_dir).identity() != self._site:
             self.known = None  # a `build` replaced the site: what this builder remembers is gone
-        state = BuildState(state_path(self.out_dir))
+        state = BuildState(SiteFolder(self.out_dir).state)
         try:
             fingerprint = self._fingerprint(touched)
             if self.known is None or self.known.fingerprint != fingerprint:
@@ -266,7 +258,7 @@ class SiteBuilder:
                 state.reset(fingerprint)
                 self.known = Known.nothing(fingerprint)
             result = self._build(state, start, touched)
-            self._site = site_identity(self.out_dir)
+            self._site = SiteFolder(self.out_dir).identity()
             return result
         except BaseException:
             self.known = None  # a failed build may have left the state file and memory apart
@@ -364,7 +356,7 @@ class SiteBuilder:
         the exports read the build state through a connection of their own. Each file is
         replaced whole."""
         pending, self.deferred = self.deferred, {}
-        state = BuildState(state_path(self.out_dir))
+        state = BuildState(SiteFolder(self.out_dir).state)
         try:
             own_connection = {plan.route: plan for plan in export_plans(state, lambda: DEFERRED)}
             for route, plan in sorted(pending.items()):
@@ -435,7 +427,7 @@ class SiteBuilder:
         stamps = known.stamps
 
         def exports_key() -> str:
-            return plan_key(sorted(stamps.items()))
+            return key_of(sorted(stamps.items()))
 
         plans = self._site_plans(renderer, state, exports_key, None if full else change)
         lost = self._carry(output, old_outputs, new_outputs, plans, None if full else change, removed_trials)
@@ -575,7 +567,7 @@ class SiteBuilder:
         plans += index_plans(lists, renderer.drug_classes, self.config, None if change is None else change.terms)
         plans += [
             FilePlan(feeds.FEED_ROUTE, *feeds.atom_feed_plan(lists.newest(), self.config, urls)),
-            FilePlan(feeds.ROBOTS_ROUTE, lambda: plan_key(urls.absolute("")), lambda: [feeds.robots(urls)]),
+            FilePlan(feeds.ROBOTS_ROUTE, lambda: key_of(urls.absolute("")), lambda: [feeds.robots(urls)]),
             FilePlan(
                 catalogue.CATALOGUE_ROUTE,
                 lambda: catalogue.catalogue_key(ordered, urls),
@@ -586,7 +578,7 @@ class SiteBuilder:
         if change is None or change.members:  # otherwise no page came or went
             indexable = indexable_routes(lists)
             sitemap = FilePlan(
-                feeds.SITEMAP_ROUTE, lambda: plan_key(indexable), lambda: [feeds.sitemap(indexable, urls)]
+                feeds.SITEMAP_ROUTE, lambda: key_of(indexable), lambda: [feeds.sitemap(indexable, urls)]
             )
             plans.append(sitemap)
         for path, data in read_static(self.templates_dir).items():
@@ -661,16 +653,9 @@ class FilePlan:
     deferrable: bool = False
 
     def write(self, root: Path) -> str:
-        target = root / self.route
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
-        hasher = hashlib.sha1()
-        with open(tmp, "wb") as handle:
-            for chunk in self.chunks():
-                hasher.update(chunk)
-                handle.write(chunk)
-        os.replace(tmp, target)
-        return hasher.hexdigest()
+        chunks = Digesting(self.chunks())
+        atomic_write(root / self.route, chunks, durable=False)
+        return chunks.hexdigest()
 
 
 def export_plans(state: BuildState, key: Callable[[], str]) -> list[FilePlan]:

@@ -15,28 +15,23 @@ from __future__ import annotations
 import ctypes
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import BuildError
-from ..lock import swap_marker
+from ..fsutil import atomic_write
+from ..sitefolder import SiteFolder
 
 
 def write_file(root: Path, path: str, data: bytes) -> None:
     """Write `root/path` through a temporary file and a rename: never seen half-written."""
-    target = root / path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
+    atomic_write(root / path, data, durable=False)
 
 
 class StagedOutput:
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.root = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}-new-"))
+        self.root = SiteFolder(out_dir).new_staging()
 
     def keep(self, path: str) -> bool:
         """Carry an unchanged file over from the current site; False if it is not there."""
@@ -57,7 +52,7 @@ class StagedOutput:
 
     def commit(self) -> None:
         self.root.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read it
-        swap_marker(self.out_dir).touch()  # until the build state is saved too (see lock.py)
+        SiteFolder(self.out_dir).swap_marker.touch()  # until the build state is saved too (see lock.py)
         if not self.out_dir.exists():
             os.replace(self.root, self.out_dir)
             return

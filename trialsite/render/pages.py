@@ -8,12 +8,12 @@ content to pages: after an edit, only pages whose key changed are rendered again
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any
 
+from ..fsutil import key_of
 from . import jsonld
 from .config import SiteConfig
 from .listing import Link, Listing
@@ -75,9 +75,7 @@ class Pagination:
         return self.routes[self.number] if self.number < len(self.routes) else None
 
 
-def plan_key(*parts: Any) -> str:
-    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
-
+key_of = key_of
 
 def index_plans(
     lists: TrialLists, drug_classes: dict[str, str], config: SiteConfig, terms: set[TermId] | None = None
@@ -103,7 +101,7 @@ def home_plans(lists: TrialLists, config: SiteConfig) -> list[PagePlan]:
     counts = [(taxonomy, _stated(lists.terms(taxonomy))) for taxonomy in (DRUGS, CONDITIONS)]
     shared = {"filters": filters, "counts": counts, "total": len(listings)}
     # Taxonomies by key: their repr holds a function's address, which differs from run to run.
-    shared_key = plan_key(
+    shared_key = key_of(
         [(tax.key, [(t.name, t.trials) for t in chips]) for tax, chips in filters],
         [(tax.key, count) for tax, count in counts],
         len(listings),
@@ -132,7 +130,7 @@ def _paginated(
     for number, route in enumerate(routes, start=1):
         start = (number - 1) * PAGE_SIZE
         pagination = Pagination(number, routes)
-        page_key = plan_key(key, route, len(routes), rows_digest(tuple(rows.digests[start : start + PAGE_SIZE])))
+        page_key = key_of(key, route, len(routes), rows_digest(tuple(rows.digests[start : start + PAGE_SIZE])))
         chunk = rows.listings[start : start + PAGE_SIZE]
         plans.append(PagePlan(route, page_key, partial(make, route, chunk, pagination)))
     return plans
@@ -141,7 +139,7 @@ def _paginated(
 @lru_cache(maxsize=4096)
 def rows_digest(digests: tuple[str, ...]) -> str:
     """One digest for a page's rows; kept, as most pages' rows are the same from edit to edit."""
-    return plan_key(digests)
+    return key_of(digests)
 
 
 def list_routes(base: str, rows: int) -> tuple[str, ...]:
@@ -180,7 +178,7 @@ def _title(name: str, config: SiteConfig) -> str:
 def _not_found_plan(config: SiteConfig) -> PagePlan:
     description = "The page you asked for is not in the catalogue."
     page = Page(NOT_FOUND_ROUTE, "404.html", _title("Page not found", config), description, "", indexable=False)
-    return PagePlan(NOT_FOUND_ROUTE, plan_key(NOT_FOUND_ROUTE), lambda: page, indexable=False)
+    return PagePlan(NOT_FOUND_ROUTE, key_of(NOT_FOUND_ROUTE), lambda: page, indexable=False)
 
 
 def search_plan(config: SiteConfig) -> PagePlan:
@@ -188,14 +186,14 @@ def search_plan(config: SiteConfig) -> PagePlan:
     JavaScript it says so and leads to the indexes instead."""
     description = "Search every trial by drug, condition, eligibility, sponsor or any word of its summary."
     page = Page(SEARCH_ROUTE, "search.html", _title("Search trials", config), description, SEARCH_ROUTE)
-    return PagePlan(SEARCH_ROUTE, plan_key(SEARCH_ROUTE, SEARCH_DIR), lambda: page)
+    return PagePlan(SEARCH_ROUTE, key_of(SEARCH_ROUTE, SEARCH_DIR), lambda: page)
 
 
 def _taxonomy_plan(taxonomy: Taxonomy, summaries: list[TermSummary], config: SiteConfig) -> PagePlan:
     context = {"taxonomy": taxonomy, "summaries": summaries, "breadcrumbs": [HOME]}
     description = f"Every {taxonomy.singular.lower()} in the catalogue, with its trials."
     page = Page(taxonomy.route, "taxonomy.html", _title(taxonomy.title, config), description, taxonomy.route, context)
-    key = plan_key(taxonomy.key, [(s.term.name, s.term.slug, s.term.trials, s.detail) for s in summaries])
+    key = key_of(taxonomy.key, [(s.term.name, s.term.slug, s.term.trials, s.detail) for s in summaries])
     return PagePlan(taxonomy.route, key, lambda: page)
 
 
@@ -219,7 +217,7 @@ def _term_plans(taxonomy: Taxonomy, summary: TermSummary, members: Rows, config:
         }
         return Page(route, "term.html", _title(name, config), description, taxonomy.route, context)
 
-    key = plan_key(taxonomy.key, term.name, summary.detail, len(members))
+    key = key_of(taxonomy.key, term.name, summary.detail, len(members))
     return _paginated(term.route, members, key, make)
 
 

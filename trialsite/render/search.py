@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import hashlib
 import multiprocessing
 import os
 import re
@@ -33,7 +32,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..errors import BuildError
-from ..lock import scratch_dir
+from ..fsutil import digest
+from ..sitefolder import SiteFolder
 
 SEARCH_DIR = "pagefind"  # the bundle's folder in the site
 SEARCH_KEY = "search-index"  # the key the outputs manifest records the bundle's files under
@@ -143,7 +143,7 @@ def index_site(site_dir: Path, bundle_dir: Path | None = None, progress: Progres
     `pagefind/`). Raises BuildError when Pagefind fails."""
     bundle_dir = bundle_dir or site_dir / SEARCH_DIR
     shutil.rmtree(bundle_dir, ignore_errors=True)
-    documents = scratch_dir(site_dir, "documents")
+    documents = SiteFolder(site_dir).new_scratch("documents")
     try:
         write_documents(site_dir, documents, progress)
         returncode, output = _run_pagefind(pagefind_command(documents, bundle_dir), progress)
@@ -188,7 +188,7 @@ def _run_pagefind(command: list[str], progress: Progress) -> tuple[int, list[str
 def bundle_files(bundle_dir: Path) -> dict[str, str]:
     """Site path ("pagefind/...") -> sha1 of the bytes, for every file of the bundle."""
     return {
-        f"{SEARCH_DIR}/{path.relative_to(bundle_dir).as_posix()}": hashlib.sha1(path.read_bytes()).hexdigest()
+        f"{SEARCH_DIR}/{path.relative_to(bundle_dir).as_posix()}": digest(path.read_bytes())
         for path in sorted(p for p in bundle_dir.rglob("*") if p.is_file())
     }
 
@@ -201,7 +201,7 @@ def is_search_entry(entry: tuple[str, str]) -> bool:
 def trial_page_key(page: bytes) -> str:
     """A trial page's key in the outputs manifest: what search indexes of it. An edit that leaves
     it as it was (locations, dates, outcomes, the description) does not remake the index."""
-    return f"{TRIAL_PAGE_KEY}:" + hashlib.sha1(search_document(page)).hexdigest()
+    return f"{TRIAL_PAGE_KEY}:" + digest(search_document(page))
 
 
 def is_trial_page_entry(entry: tuple[str, str]) -> bool:
@@ -211,7 +211,7 @@ def is_trial_page_entry(entry: tuple[str, str]) -> bool:
 def index_key(outputs: dict[str, tuple[str, str]]) -> str:
     """What the index is made from: what it reads of every trial page."""
     pages = sorted((path, entry[1]) for path, entry in outputs.items() if is_trial_page_entry(entry))
-    return f"{SEARCH_KEY}:" + hashlib.sha1(repr(pages).encode("utf-8")).hexdigest()
+    return f"{SEARCH_KEY}:" + digest(repr(pages).encode("utf-8"))
 
 
 def update_index(
@@ -240,7 +240,7 @@ def update_index(
         else:
             new_outputs.update(old)
             return []
-    scratch = scratch_dir(root, "search")
+    scratch = SiteFolder(root).new_scratch("search")
     try:
         index_site(root, scratch / SEARCH_DIR, progress)
         files = bundle_files(scratch / SEARCH_DIR)

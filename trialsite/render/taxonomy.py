@@ -9,14 +9,13 @@ every index.
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..fsutil import sha256_bytes
 from ..model import PHASES, STATUSES, Trial
+from ..slugs import ascii_slug
 from .urls import taxonomy_route
 
 NOT_STATED = "Not stated"
@@ -71,9 +70,7 @@ def slugged_terms(taxonomy: Taxonomy, trial: Trial) -> tuple[tuple[str, str], ..
 @lru_cache(maxsize=65536)
 def slugify(name: str) -> str:
     """Lowercase ASCII words joined by '-'; names with no Latin letters get a short hash."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-    return slug or "term-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+    return ascii_slug(name) or "term-" + sha256_bytes(name)[:10]
 
 
 def term_sort_key(taxonomy: Taxonomy, name: str) -> tuple[int, int, str, str]:
