@@ -263,18 +263,18 @@ def test_another_thread_waits_for_the_lock_like_another_process(tmp_path, monkey
 
 
 def _no_space(*args, **kwargs):
-    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(args[0] / args[1]) if len(args) > 1 else None)
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(args[0]))
 
 
 def test_a_full_disk_is_reported_with_the_file_and_the_old_site_kept(small_project, capsys, monkeypatch):
     """The disk fills while pages are written (simulated: every page write fails with ENOSPC)."""
-    from trialsite.render import engine
+    from trialsite.render import workers
 
     out = small_project / "site"
     assert build(small_project, out) == 0
     before = tree(out)
     capsys.readouterr()
-    monkeypatch.setattr(engine, "write_file", _no_space)
+    monkeypatch.setattr(workers, "atomic_write", _no_space)
     assert build(small_project, out, "--clean") == 3
     err = capsys.readouterr().err
     assert f"error: {out}/" in err and "No space left on device (the disk is full" in err, err

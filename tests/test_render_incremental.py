@@ -13,12 +13,16 @@ import pytest
 from conftest import ROOT
 from trialsite.content import drug_vocabulary, load_record
 from trialsite.model import Trial
-from trialsite.render import SiteBuilder, SiteConfig, background_index, engine, pages
+from trialsite.render import SiteBuilder, SiteConfig, background_index, changes, pages
 from trialsite.render.lists import TrialLists
 from trialsite.render.pages import index_plans
+from trialsite.render.publish import LivePublisher
+from trialsite.render.renderer import drug_class_table
 from trialsite.render.search import UNORDERED_FILES
 from trialsite.render.state import BuildState
+from trialsite.render.templates import TEMPLATES_DIR
 from trialsite.render.urls import output_path
+from trialsite.render.workers import PARALLEL_THRESHOLD
 from trialsite.sitefolder import SiteFolder
 from trialsite.sync import render_trial
 
@@ -44,6 +48,11 @@ def content(tmp_path):
 
 def build(content, out, clean=False, workers=None):
     return SiteBuilder(content, out, CONFIG, workers=workers).build(clean=clean)
+
+
+def preview_builder(content, out):
+    """A builder as the preview server keeps one: publishing in place, large files left for later."""
+    return SiteBuilder(content, out, CONFIG, publisher=LivePublisher(out))
 
 
 # Pagefind writes its filter tables in hash-map order, which differs from run to run; the rest of
@@ -73,7 +82,7 @@ def cold(content, tmp_path, name="cold"):
 
 
 def test_parallel_build_equals_serial_build(content, tmp_path):
-    assert len(list((content / "trials").glob("*.yaml"))) > engine.PARALLEL_THRESHOLD
+    assert len(list((content / "trials").glob("*.yaml"))) > PARALLEL_THRESHOLD
     build(content, tmp_path / "serial", workers=1)
     build(content, tmp_path / "parallel", workers=2)
     assert snapshot(tmp_path / "parallel") == snapshot(tmp_path / "serial")
@@ -148,7 +157,7 @@ def test_a_deleted_trial_takes_its_pages_out(content, tmp_path):
 
 def test_a_template_change_rebuilds_everything(content, tmp_path):
     templates = tmp_path / "templates"
-    shutil.copytree(engine.TEMPLATES_DIR, templates)
+    shutil.copytree(TEMPLATES_DIR, templates)
     out = tmp_path / "site"
     SiteBuilder(content, out, CONFIG, templates).build()
     footer = templates / "partials" / "footer.html"
@@ -180,7 +189,7 @@ def same_size_retitle(content, slug, new_title):
     assert len(new_title) == len(old_title)
     path.write_text(text.replace(old_title, new_title, 1), "utf-8")
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert engine.file_stamp(path) == (before.st_mtime_ns, before.st_size)
+    assert changes.file_stamp(path) == (before.st_mtime_ns, before.st_size)
 
 
 def test_a_same_size_edit_within_one_clock_tick_is_still_seen(content, tmp_path):
@@ -197,7 +206,7 @@ def test_stamps_old_enough_are_trusted_again(content, tmp_path, monkeypatch):
     edit(content, "variant-01", title="Tick tock")
     build(content, out)
     assert set(BuildState(SiteFolder(out).state).stamps()[1]) >= {"variant-01"}
-    monkeypatch.setattr(engine, "SETTLE_NS", 0)  # as if the build came seconds later
+    monkeypatch.setattr(changes, "SETTLE_NS", 0)  # as if the build came seconds later
     assert build(content, out).written == ()
     assert BuildState(SiteFolder(out).state).stamps()[1] == {}
     same_size_retitle(content, "variant-01", "Tock tick")
@@ -208,13 +217,13 @@ def test_stamps_old_enough_are_trusted_again(content, tmp_path, monkeypatch):
 def test_a_live_build_writes_the_large_files_afterwards_and_they_come_out_right(content, tmp_path):
     large = EXPORTS | {"catalogue.json"}
     out = tmp_path / "site"
-    live = SiteBuilder(content, out, CONFIG, live=True)
+    live = preview_builder(content, out)
     live.build()
     edit(content, "variant-07", title="Edited while previewing")
     result = live.build()
     assert "trials/variant-07/index.html" in result.written
     assert not large & set(result.written)
-    assert set(live.write_deferred()) == large
+    assert set(live.publisher.write_deferred()) == large
     expected = cold(content, tmp_path)
     for path in large:
         assert (out / path).read_bytes() == expected[path]
@@ -240,7 +249,7 @@ def test_a_preview_told_which_files_changed_matches_a_cold_build_after_every_edi
     monkeypatch.setattr(pages, "PAGE_SIZE", 7)
     monkeypatch.setattr(background_index.BackgroundIndexer, "request", lambda self, key: None)
     out = tmp_path / "site"
-    preview = SiteBuilder(content, out, CONFIG, live=True)
+    preview = preview_builder(content, out)
     preview.build()
     for step, (slug, change) in enumerate(PREVIEW_EDITS):
         path = content / "trials" / f"{slug}.yaml"
@@ -251,7 +260,7 @@ def test_a_preview_told_which_files_changed_matches_a_cold_build_after_every_edi
         else:
             edit(content, slug, **change)
         preview.build(touched=[path])
-        preview.write_deferred()
+        preview.publisher.write_deferred()
         expected = {
             p: data for p, data in cold(content, tmp_path, f"cold-{step}").items() if not p.startswith("pagefind/")
         }
@@ -272,10 +281,10 @@ def test_page_keys_do_not_depend_on_the_process_that_made_them(content, tmp_path
     outputs, records = state.outputs(), state.records()
     state.close()
     lists = TrialLists(listing for listing, _ in records.values())
-    drug_classes = engine.drug_class_table(drug_vocabulary(content))
+    drug_classes = drug_class_table(drug_vocabulary(content))
     plans = index_plans(lists, drug_classes, CONFIG)
     assert len(plans) > 20
-    assert {plan.route: outputs[output_path(plan.route)][1] for plan in plans} == {
+    assert {plan.route: outputs[output_path(plan.route)].key for plan in plans} == {
         plan.route: plan.key for plan in plans
     }
 
@@ -283,7 +292,7 @@ def test_page_keys_do_not_depend_on_the_process_that_made_them(content, tmp_path
 def test_a_build_after_a_preview_writes_the_files_the_preview_left_for_later(content, tmp_path):
     """A preview stopped before its background writer ran leaves stale exports behind."""
     out = tmp_path / "site"
-    preview = SiteBuilder(content, out, CONFIG, live=True)
+    preview = preview_builder(content, out)
     preview.build()
     edit(content, "variant-07", title="Edited while previewing")
     preview.build()  # ... and the preview stops here, without write_deferred()
@@ -297,11 +306,11 @@ def test_a_preview_whose_site_a_build_replaced_matches_a_cold_build(content, tmp
     carry over pages it remembers making but that are no longer there."""
     monkeypatch.setattr(background_index.BackgroundIndexer, "request", lambda self, key: None)
     out = tmp_path / "site"
-    preview = SiteBuilder(content, out, CONFIG, live=True)
+    preview = preview_builder(content, out)
     preview.build()
     SiteBuilder(content, out, SiteConfig(CONFIG.title, CONFIG.description, "https://elsewhere.example/")).build()
     edit(content, "variant-03", title="Edited after the build")
     preview.build(touched=[content / "trials" / "variant-03.yaml"])
-    preview.write_deferred()
+    preview.publisher.write_deferred()
     expected = {p: data for p, data in cold(content, tmp_path).items() if not p.startswith("pagefind/")}
     assert {p: data for p, data in snapshot(out).items() if not p.startswith("pagefind/")} == expected

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from trialsite.cli import TerminalProgress
 from trialsite.errors import BuildError
 from trialsite.model import PHASES, StatedDate, Trial, blank
 from trialsite.render.config import SiteConfig, normalize_base_url
-from trialsite.render.engine import TerminalProgress
 from trialsite.render.exports import _csv_line
 from trialsite.render.jsonld import script_json
 from trialsite.render.listing import age_range, listing_of
