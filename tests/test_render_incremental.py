@@ -137,6 +137,31 @@ def test_incremental_output_equals_a_cold_build_after_a_sequence_of_edits(conten
     assert snapshot(out) == cold(content, tmp_path)
 
 
+def phase_1_trials(content):
+    return sorted(path.stem for path in (content / "trials").glob("variant-*.yaml") if "phase: Phase 1\n" in path.read_text())
+
+
+@pytest.mark.parametrize("builder", [lambda content, out: SiteBuilder(content, out, CONFIG), preview_builder], ids=["build", "preview"])
+def test_a_list_that_shrinks_by_a_page_leaves_no_stale_page(content, tmp_path, monkeypatch, builder):
+    """Pages of 7 rows: the Phase 1 list runs to three pages, then loses all but five trials."""
+    monkeypatch.setattr(pages, "PAGE_SIZE", 7)
+    monkeypatch.setattr(background_index.BackgroundIndexer, "request", lambda self, key: None)
+    out = tmp_path / "site"
+    site = builder(content, out)
+    site.build()
+    assert (out / "phases/phase-1/page/3/index.html").is_file()
+    touched = []
+    for slug in phase_1_trials(content)[5:]:
+        edit(content, slug, phase="Phase 3")
+        touched.append(content / "trials" / f"{slug}.yaml")
+    site.build(touched=touched)
+    if isinstance(site.publisher, LivePublisher):
+        site.publisher.write_deferred()
+    assert not (out / "phases/phase-1/page/2/index.html").exists()
+    expected = {p: data for p, data in cold(content, tmp_path).items() if not p.startswith("pagefind/")}
+    assert {p: data for p, data in snapshot(out).items() if not p.startswith("pagefind/")} == expected
+
+
 def test_trials_that_share_a_title_get_distinct_page_titles(content, tmp_path):
     edit(content, "variant-03", title="Same title")
     edit(content, "variant-04", title="same title")

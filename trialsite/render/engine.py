@@ -28,7 +28,7 @@ from .changes import Changes, LastBuild, Sources, find_changes, trust_old_stamps
 from .config import SiteConfig
 from .lists import Change
 from .manifest import Kind, Manifest, Output
-from .pages import PagePlan, list_pages
+from .pages import PagePlan, repaged_lists
 from .plans import FilePlan, Plan, SiteInputs, site_plans
 from .publish import Publisher, StagedPublisher
 from .renderer import Renderer, drug_class_table
@@ -36,7 +36,7 @@ from .search import Progress, no_progress
 from .state import BuildState, ExportRows, TrialRecord
 from .taxonomy import TAXONOMIES
 from .templates import TEMPLATES_DIR
-from .urls import output_path, term_route, trial_route
+from .urls import output_path, trial_route
 from .workers import Job, Result, TrialJob, WorkerContext, run_jobs
 
 STATE_BATCH = 500  # trial records written to the build state at a time
@@ -273,9 +273,8 @@ class SiteBuilder:
         a removed trial are left out. Returns what was missing from the site on disk."""
         planned = {output_path(plan.route) for plan in plans}
         dropped = {output_path(trial_route(slug)) for slug in removed}
-        if change is not None and change.listed:
-            bases = [""] + [term_route(key, slug) for key, slug in change.terms]
-            dropped.update(path for base in bases for path in list_pages(base, old))
+        if change is not None:
+            dropped |= repaged_lists(change, old)
         if change is not None and self.publisher.carries_all():
             # The site is as this process left it: carry everything over at once.
             rendered = dict(new)

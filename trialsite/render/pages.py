@@ -17,12 +17,12 @@ from ..fsutil import key_of
 from . import jsonld
 from .config import SiteConfig
 from .listing import Link, Listing
-from .lists import Rows, TermId, TrialLists
+from .lists import Change, Rows, TrialLists
 from .markdown import shorten
 from .search import SEARCH_DIR
 from .taxonomy import CONDITIONS, DRUGS, NOT_STATED, PHASES_TAXONOMY, STATUSES_TAXONOMY, TAXONOMIES, Taxonomy, Term
 from .trialview import TrialView
-from .urls import Urls, output_path, page_route
+from .urls import Urls, output_path, page_route, term_route
 
 NOT_FOUND_ROUTE = "404.html"
 SEARCH_ROUTE = "search/"
@@ -75,24 +75,116 @@ class Pagination:
         return self.routes[self.number] if self.number < len(self.routes) else None
 
 
-key_of = key_of
+@dataclass(frozen=True)
+class Catalogue:
+    """What index pages are planned from."""
+
+    lists: TrialLists
+    drug_classes: dict[str, str]
+    config: SiteConfig
+
+    def summaries(self, taxonomy: Taxonomy) -> list[TermSummary]:
+        details = self.drug_classes if taxonomy is DRUGS else {}
+        return [TermSummary(term, details.get(term.name.casefold())) for term in self.lists.terms(taxonomy)]
+
+
+class PageKind:
+    """One kind of page that is not a trial's: its plans, its routes for the sitemap, and which
+    of its lists an edit re-pages. A new index page is a kind and a template."""
+
+    def plans(self, catalogue: Catalogue, change: Change | None) -> list[PagePlan]:
+        """Every page of the kind (`change` None), or those an edit may have changed."""
+        raise NotImplementedError
+
+    def routes(self, lists: TrialLists) -> list[str]:
+        """The kind's pages that the sitemap lists."""
+        return []
+
+    def repaged(self, change: Change) -> list[str]:
+        """The first routes of the kind's lists whose pages an edit may have changed in number:
+        their pages from the last build are dropped unless planned again, so a list that
+        shrinks leaves no stale page behind."""
+        return []
+
+
+class HomeList(PageKind):
+    def plans(self, catalogue: Catalogue, change: Change | None) -> list[PagePlan]:
+        return home_plans(catalogue.lists, catalogue.config)
+
+    def routes(self, lists: TrialLists) -> list[str]:
+        return list(list_routes("", len(lists.ordered)))
+
+    def repaged(self, change: Change) -> list[str]:
+        return [""] if change.listed else []
+
+
+class NotFoundPage(PageKind):
+    def plans(self, catalogue: Catalogue, change: Change | None) -> list[PagePlan]:
+        return [_not_found_plan(catalogue.config)]
+
+
+class SearchPage(PageKind):
+    def plans(self, catalogue: Catalogue, change: Change | None) -> list[PagePlan]:
+        return [search_plan(catalogue.config)]
+
+    def routes(self, lists: TrialLists) -> list[str]:
+        return [SEARCH_ROUTE]
+
+
+@dataclass(frozen=True)
+class TaxonomyIndex(PageKind):
+    """A taxonomy's index: every term, with how many trials have it."""
+
+    taxonomy: Taxonomy
+
+    def plans(self, catalogue: Catalogue, change: Change | None) -> list[PagePlan]:
+        return [_taxonomy_plan(self.taxonomy, catalogue.summaries(self.taxonomy), catalogue.config)]
+
+    def routes(self, lists: TrialLists) -> list[str]:
+        return [self.taxonomy.route]
+
+
+@dataclass(frozen=True)
+class TermLists(PageKind):
+    """The list of each term's trials; after an edit, only the lists it touched."""
+
+    taxonomy: Taxonomy
+
+    def plans(self, catalogue: Catalogue, change: Change | None) -> list[PagePlan]:
+        plans = []
+        for summary in catalogue.summaries(self.taxonomy):
+            if change is None or (self.taxonomy.key, summary.term.slug) in change.terms:
+                members = catalogue.lists.members(self.taxonomy, summary.term)
+                plans += _term_plans(self.taxonomy, summary, members, catalogue.config)
+        return plans
+
+    def routes(self, lists: TrialLists) -> list[str]:
+        return [route for term in lists.terms(self.taxonomy) for route in list_routes(term.route, term.trials)]
+
+    def repaged(self, change: Change) -> list[str]:
+        return [term_route(key, slug) for key, slug in sorted(change.terms) if key == self.taxonomy.key]
+
+
+PAGE_KINDS: tuple[PageKind, ...] = (
+    HomeList(),
+    NotFoundPage(),
+    SearchPage(),
+    *(kind for taxonomy in TAXONOMIES for kind in (TaxonomyIndex(taxonomy), TermLists(taxonomy))),
+)
+
 
 def index_plans(
-    lists: TrialLists, drug_classes: dict[str, str], config: SiteConfig, terms: set[TermId] | None = None
+    lists: TrialLists, drug_classes: dict[str, str], config: SiteConfig, change: Change | None = None
 ) -> list[PagePlan]:
-    """Plans of the pages that list trials: home, taxonomy indexes, the 404 and search pages, and
-    the pages of every term, or only of `terms` (the term lists an edit touched)."""
-    plans = [*home_plans(lists, config), _not_found_plan(config), search_plan(config)]
-    for taxonomy in TAXONOMIES:
-        details = drug_classes if taxonomy is DRUGS else None
-        summaries = [
-            TermSummary(term, details.get(term.name.casefold()) if details else None) for term in lists.terms(taxonomy)
-        ]
-        plans.append(_taxonomy_plan(taxonomy, summaries, config))
-        for summary in summaries:
-            if terms is None or (taxonomy.key, summary.term.slug) in terms:
-                plans += _term_plans(taxonomy, summary, lists.members(taxonomy, summary.term), config)
-    return plans
+    """Plans of every page that is not a trial's, or (after an edit: `change`) of those it may
+    have changed."""
+    catalogue = Catalogue(lists, drug_classes, config)
+    return [plan for kind in PAGE_KINDS for plan in kind.plans(catalogue, change)]
+
+
+def repaged_lists(change: Change, outputs: Container[str]) -> set[str]:
+    """The files among `outputs` of every list an edit may have re-paged."""
+    return {path for kind in PAGE_KINDS for base in kind.repaged(change) for path in list_pages(base, outputs)}
 
 
 def home_plans(lists: TrialLists, config: SiteConfig) -> list[PagePlan]:
@@ -159,11 +251,7 @@ def list_pages(base: str, outputs: Container[str]) -> list[str]:
 
 def indexable_routes(lists: TrialLists) -> list[str]:
     """Every page the sitemap lists: what `index_plans` plans as indexable, and every trial page."""
-    routes = [*list_routes("", len(lists.ordered)), SEARCH_ROUTE]
-    for taxonomy in TAXONOMIES:
-        routes.append(taxonomy.route)
-        for term in lists.terms(taxonomy):
-            routes += list_routes(term.route, term.trials)
+    routes = [route for kind in PAGE_KINDS for route in kind.routes(lists)]
     return sorted(routes + [listing.route for listing in lists.ordered])
 
 

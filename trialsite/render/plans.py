@@ -63,7 +63,7 @@ def site_plans(inputs: SiteInputs, change: Change | None) -> list[Plan]:
         return plans  # no list shows anything new (an edit to a trial's details)
     lists, urls = inputs.lists, inputs.urls
     ordered = list(lists.ordered)  # as of this build: the preview writes catalogue.json later
-    plans += index_plans(lists, inputs.drug_classes, inputs.config, None if change is None else change.terms)
+    plans += index_plans(lists, inputs.drug_classes, inputs.config, change)
     plans += [
         FilePlan(feeds.FEED_ROUTE, *feeds.atom_feed_plan(lists.newest(), inputs.config, urls)),
         FilePlan(feeds.ROBOTS_ROUTE, lambda: key_of(urls.absolute("")), lambda: [feeds.robots(urls)]),
