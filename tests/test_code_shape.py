@@ -1,4 +1,5 @@
-"""The code stays readable top to bottom: no import cycle, every module importable on its own."""
+"""The code stays readable top to bottom: no import cycle, every module importable on its own, short
+modules and functions."""
 
 from __future__ import annotations
 
@@ -95,3 +96,24 @@ def test_every_module_imports_on_its_own():
     )
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+
+
+def test_no_module_is_longer_than_a_reader_can_hold():
+    long = {name: n for name, path in MODULES.items() if (n := len(path.read_text("utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert long == {}
+
+
+def test_no_function_is_longer_than_a_screen():
+    long = {
+        f"{name}.{node.name}:{node.lineno}": node.end_lineno - node.lineno + 1
+        for name, path in MODULES.items()
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.end_lineno is not None
+        and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES
+    }
+    assert long == {}
