@@ -14,13 +14,13 @@ from conftest import ROOT
 from trialsite.content import drug_vocabulary, load_record
 from trialsite.model import Trial
 from trialsite.render import SiteBuilder, SiteConfig, background_index, changes, pages
-from trialsite.render.lists import TrialLists
 from trialsite.render.pages import index_plans
 from trialsite.render.publish import LivePublisher
 from trialsite.render.renderer import drug_class_table
 from trialsite.render.search import UNORDERED_FILES
 from trialsite.render.state import BuildState
 from trialsite.render.templates import TEMPLATES_DIR
+from trialsite.render.trial_lists import TrialLists
 from trialsite.render.urls import output_path
 from trialsite.render.workers import PARALLEL_THRESHOLD
 from trialsite.sitefolder import SiteFolder

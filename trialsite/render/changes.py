@@ -18,10 +18,10 @@ from ..content import DRUGS_FILE, PACKAGE_DRUGS, TRIALS_DIR, InvalidContent
 from ..errors import ContentError
 from ..fsutil import digest
 from .config import SiteConfig
-from .lists import TrialLists
 from .manifest import Manifest
 from .state import BuildState, Stamp
 from .templates import PACKAGE_DIR, template_dirs
+from .trial_lists import TrialLists
 
 # A trial file is read again when its stamp changes, but a write changes the stamp only if the
 # clock ticked since the last one, and file systems that keep modification times to the second

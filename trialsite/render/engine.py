@@ -5,7 +5,7 @@ A build runs four stages, in this order (`SiteBuilder.build` shows them):
 1. find what changed (`changes.py`): the trial files whose stamps changed, and a fingerprint of
    what every page depends on (settings, templates, vocabularies, trialsite's code);
 2. render the changed trials (`workers.py`, on all cores) and put their rows in the lists
-   (`lists.py`), which say which lists the edit touched; any content problem stops the build
+   (`trial_lists.py`), which say which lists the edit touched; any content problem stops the build
    here, before the site is touched;
 3. plan every other file (`plans.py`, `pages.py`): each a plan with its key, rendered only when
    the key changed; every unchanged file is carried over;
@@ -26,7 +26,6 @@ from ..errors import BuildError, ContentError
 from ..fsutil import key_of
 from .changes import Changes, LastBuild, Sources, find_changes, trust_old_stamps
 from .config import SiteConfig
-from .lists import Change
 from .manifest import Kind, Manifest, Output
 from .pages import PagePlan, repaged_lists
 from .plans import FilePlan, Plan, SiteInputs, site_plans
@@ -36,6 +35,7 @@ from .search import Progress, no_progress
 from .state import BuildState, ExportRows, TrialRecord
 from .taxonomy import TAXONOMIES
 from .templates import TEMPLATES_DIR
+from .trial_lists import Change
 from .urls import output_path, trial_route
 from .workers import Job, Result, TrialJob, WorkerContext, run_jobs
 
@@ -169,7 +169,7 @@ class SiteBuilder:
         inputs = self._site_inputs(state, context.renderer, last)
         edit = None if full else change
         plans = site_plans(inputs, edit)
-        missing = self._carry_over(old, new, plans, edit, changes.removed)
+        missing = self._keep_unchanged(old, new, plans, edit, changes.removed)
         if missing:  # the site on disk lost files the state promised: make those again
             jobs = [(slug, changes.files[slug][0], last.shared[slug]) for slug in missing.trials]
             more = self._render_trials(state, context, jobs)
@@ -263,7 +263,7 @@ class SiteBuilder:
             raise InvalidContent(sorted(problems, key=lambda p: (p.path, p.line or 0)))
         return records
 
-    def _carry_over(
+    def _keep_unchanged(
         self, old: Manifest, new: Manifest, plans: list[Plan], change: Change | None, removed: list[str]
     ) -> Missing:
         """Carry over from the current site every file this build neither renders nor plans:

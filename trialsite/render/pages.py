@@ -17,10 +17,10 @@ from ..fsutil import key_of
 from . import jsonld
 from .config import SiteConfig
 from .listing import Link, Listing
-from .lists import Change, Rows, TrialLists
 from .markdown import shorten
 from .search import SEARCH_DIR
 from .taxonomy import CONDITIONS, DRUGS, NOT_STATED, PHASES_TAXONOMY, STATUSES_TAXONOMY, TAXONOMIES, Taxonomy, Term
+from .trial_lists import Change, Rows, TrialLists
 from .trialview import TrialView
 from .urls import Urls, output_path, page_route, term_route
 

@@ -15,10 +15,10 @@ from pathlib import Path
 from ..fsutil import Digesting, atomic_write, digest, key_of
 from . import catalogue, exports, feeds
 from .config import SiteConfig
-from .lists import Change, TrialLists
 from .pages import PagePlan, index_plans, indexable_routes
 from .state import BuildState
 from .templates import read_static
+from .trial_lists import Change, TrialLists
 from .urls import Urls
 
 
