@@ -54,10 +54,23 @@ class SiteFolder:
     def new_staging(self) -> Path:
         """A new private folder beside the site for a build's staged copy of it."""
         self.parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(dir=self.parent, prefix=f".{self.path.name}-new-"))
+        return Path(tempfile.mkdtemp(dir=self.parent, prefix=self._staging_prefix))
 
     def staged(self) -> list[Path]:
-        return list(self.parent.glob(f".{self.path.name}-new-*"))
+        return list(self.parent.glob(f"{self._staging_prefix}*"))
+
+    @property
+    def _staging_prefix(self) -> str:
+        return f".{self.path.name}-new-"
+
+    def published_name(self, name: str) -> str:
+        """A path inside a staged site named by its place in the site (the staged copy is gone
+        by the time an error naming it is read); any other path as it is."""
+        staging = str(self.parent / self._staging_prefix)
+        if not name.startswith(staging):
+            return name
+        inside = name[len(staging) :].partition("/")[2]
+        return str(self.path / inside) if inside else str(self.path)
 
     def old_sites(self) -> list[Path]:
         """Sites a swap was replacing, oldest first."""
