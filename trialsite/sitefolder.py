@@ -72,6 +72,10 @@ class SiteFolder:
         inside = name[len(staging) :].partition("/")[2]
         return str(self.path / inside) if inside else str(self.path)
 
+    def old_site_beside(self, staging: Path) -> Path:
+        """Where the site in place goes while `staging` takes its place (a swap in two renames)."""
+        return staging.with_name(staging.name.replace("-new-", "-old-", 1))
+
     def old_sites(self) -> list[Path]:
         """Sites a swap was replacing, oldest first."""
         return sorted(self.parent.glob(f".{self.path.name}-old-*"), key=lambda path: path.stat().st_mtime)

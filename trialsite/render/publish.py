@@ -123,7 +123,7 @@ class StagedPublisher(Publisher):
         if _exchange(self.root, self.out_dir):  # the new site is in place; root now holds the old one
             shutil.rmtree(self.root, ignore_errors=True)
             return
-        old = self.root.with_name(self.root.name.replace("-new-", "-old-", 1))
+        old = self.folder.old_site_beside(self.root)
         os.replace(self.out_dir, old)
         try:
             os.replace(self.root, self.out_dir)
