@@ -4,7 +4,7 @@ the inputs it was made from. A file whose key is unchanged is carried over, not 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class Kind(enum.Enum):
@@ -14,8 +14,9 @@ class Kind(enum.Enum):
     DEFERRED = "deferred"  # left for the preview to write after the build: its key matches nothing
 
 
-@dataclass(frozen=True, slots=True)
-class Output:
+class Output(NamedTuple):
+    """A site file's entry (a named tuple: the manifest of a large site loads tens of thousands)."""
+
     digest: str
     key: str
     kind: Kind = Kind.FILE
@@ -25,3 +26,4 @@ class Output:
 
 
 Manifest = dict[str, Output]  # site path -> its entry
+KINDS = {kind.value: kind for kind in Kind}  # as the build state stores them

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 
 from .listing import Listing
-from .manifest import Kind, Manifest, Output
+from .manifest import KINDS, Manifest, Output
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -91,7 +91,7 @@ class BuildState:
 
     def outputs(self) -> Manifest:
         rows = self.db.execute("SELECT path, hash, key, kind FROM outputs")
-        return {path: Output(digest, key, Kind(kind)) for path, digest, key, kind in rows}
+        return {path: Output(digest, key, KINDS[kind]) for path, digest, key, kind in rows}
 
     def export_rows(self, column: str) -> Iterator[bytes]:
         assert column in {"json_row", "csv_row"}
