@@ -12,17 +12,18 @@ import pytest
 
 from conftest import ROOT
 from trialsite.content import drug_vocabulary, load_record
+from trialsite.errors import BuildError
 from trialsite.model import Trial
 from trialsite.render import SiteBuilder, SiteConfig, background_index, changes, pages
 from trialsite.render.pages import index_plans
 from trialsite.render.publish import LivePublisher
-from trialsite.render.renderer import drug_class_table
+from trialsite.render.renderer import Renderer, drug_class_table
 from trialsite.render.search import UNORDERED_FILES
 from trialsite.render.state import BuildState
 from trialsite.render.templates import TEMPLATES_DIR
 from trialsite.render.trial_lists import TrialLists
 from trialsite.render.urls import output_path
-from trialsite.render.workers import PARALLEL_THRESHOLD
+from trialsite.render.workers import PARALLEL_THRESHOLD, WorkerTraceback
 from trialsite.sitefolder import SiteFolder
 from trialsite.sync import render_trial
 
@@ -88,6 +89,29 @@ def test_parallel_build_equals_serial_build(content, tmp_path):
     assert snapshot(tmp_path / "parallel") == snapshot(tmp_path / "serial")
 
 
+def test_a_template_error_in_a_worker_process_names_the_template_file_and_line(content, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    trial_page = (templates / "trial.html").read_text("utf-8")
+    (templates / "trial.html").write_text(trial_page.replace("{% block main %}", "{% block main %}{{ no_such_name }}"))
+    line = next(n for n, text in enumerate(trial_page.splitlines(), start=1) if "{% block main %}" in text)
+    with pytest.raises(BuildError) as caught:
+        SiteBuilder(content, tmp_path / "site", CONFIG, templates, workers=2).build()
+    assert (caught.value.path, caught.value.line) == (str(templates / "trial.html"), line)
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_bug_in_a_worker_process_comes_back_with_where_it_happened(content, tmp_path, monkeypatch):
+    def broken(self, *args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(Renderer, "trial", broken)
+    with pytest.raises(RuntimeError, match="a bug") as caught:
+        build(content, tmp_path / "site", workers=2)
+    assert isinstance(caught.value.__cause__, WorkerTraceback)
+    assert "in broken" in str(caught.value.__cause__)
+
+
 def test_rebuild_with_nothing_changed_writes_nothing(content, tmp_path):
     out = tmp_path / "site"
     build(content, out)
@@ -138,10 +162,15 @@ def test_incremental_output_equals_a_cold_build_after_a_sequence_of_edits(conten
 
 
 def phase_1_trials(content):
-    return sorted(path.stem for path in (content / "trials").glob("variant-*.yaml") if "phase: Phase 1\n" in path.read_text())
+    variants = sorted((content / "trials").glob("variant-*.yaml"))
+    return [path.stem for path in variants if "phase: Phase 1\n" in path.read_text("utf-8")]
 
 
-@pytest.mark.parametrize("builder", [lambda content, out: SiteBuilder(content, out, CONFIG), preview_builder], ids=["build", "preview"])
+def staged_builder(content, out):
+    return SiteBuilder(content, out, CONFIG)
+
+
+@pytest.mark.parametrize("builder", [staged_builder, preview_builder], ids=["build", "preview"])
 def test_a_list_that_shrinks_by_a_page_leaves_no_stale_page(content, tmp_path, monkeypatch, builder):
     """Pages of 7 rows: the Phase 1 list runs to three pages, then loses all but five trials."""
     monkeypatch.setattr(pages, "PAGE_SIZE", 7)

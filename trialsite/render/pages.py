@@ -8,6 +8,7 @@ content to pages: after an edit, only pages whose key changed are rendered again
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -88,13 +89,13 @@ class Catalogue:
         return [TermSummary(term, details.get(term.name.casefold())) for term in self.lists.terms(taxonomy)]
 
 
-class PageKind:
+class PageKind(ABC):
     """One kind of page that is not a trial's: its plans, its routes for the sitemap, and which
     of its lists an edit re-pages. A new index page is a kind and a template."""
 
+    @abstractmethod
     def plans(self, catalogue: Catalogue, change: Change | None) -> list[PagePlan]:
         """Every page of the kind (`change` None), or those an edit may have changed."""
-        raise NotImplementedError
 
     def routes(self, lists: TrialLists) -> list[str]:
         """The kind's pages that the sitemap lists."""

@@ -19,6 +19,7 @@ import ctypes
 import itertools
 import os
 import shutil
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,9 +32,10 @@ from .state import BuildState
 from .workers import PARALLEL_THRESHOLD
 
 
-class Publisher:
-    """Where a build's files go, and what a build mode changes about a build. The defaults are
-    `build`'s; the preview overrides what it does otherwise."""
+class Publisher(ABC):
+    """Where a build's files go, and what a build mode changes about a build: each mode says how
+    it writes; where the attributes and the other methods give `build`'s way, the preview
+    overrides them."""
 
     parallel_threshold = PARALLEL_THRESHOLD
     warms_up = False  # when nothing changed, get ready for the next edit anyway
@@ -44,6 +46,7 @@ class Publisher:
         self.folder = SiteFolder(out_dir)
         self.root = out_dir  # where this build writes
 
+    @abstractmethod
     def check(self, protected: tuple[Path, ...]) -> None:
         """Before a build reads anything: whether it may write here."""
 
@@ -55,19 +58,23 @@ class Publisher:
         """Whether every file must be planned whatever changed."""
         return False
 
+    @abstractmethod
     def open(self, trusted: bool) -> None:
         """Start writing; `trusted`: the site on disk is as this process's last build left it."""
 
+    @abstractmethod
     def keep(self, path: str) -> bool:
         """Carry an unchanged file over from the current site; False if it is not there."""
-        raise NotImplementedError
 
+    @abstractmethod
     def remove(self, path: str) -> None:
         """Take a file out of the site."""
 
+    @abstractmethod
     def commit(self) -> None:
         """Every file is written: put the site in place."""
 
+    @abstractmethod
     def abort(self) -> None:
         """The build failed: leave the site as it was, as far as this publisher can."""
 
@@ -79,10 +86,11 @@ class Publisher:
         """Whether every unchanged file can be carried over without looking at it."""
         return False
 
+    @abstractmethod
     def index(self, old: Manifest, new: Manifest, trial_pages: list[str], progress: search.Progress) -> list[str]:
         """Bring the search index in step with the pages; the files written."""
-        raise NotImplementedError
 
+    @abstractmethod
     def built(self) -> None:
         """The build landed."""
 
@@ -135,6 +143,9 @@ class StagedPublisher(Publisher):
     def abort(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
 
+    def built(self) -> None:
+        """Nothing to remember: the next build reads the build state."""
+
     def index(self, old: Manifest, new: Manifest, trial_pages: list[str], progress: search.Progress) -> list[str]:
         return search.update_index(self.root, self.keep, old, new, progress)
 
@@ -152,6 +163,9 @@ class LivePublisher(Publisher):
         self._edits = itertools.count()  # names each search index asked of the background
         self._site: SiteIdentity | None = None  # the site directory it built into
 
+    def check(self, protected: tuple[Path, ...]) -> None:
+        """Nothing to refuse: the preview writes into the site in place, deleting nothing else."""
+
     def site_replaced(self) -> bool:
         return self.folder.identity() != self._site
 
@@ -165,6 +179,9 @@ class LivePublisher(Publisher):
 
     def remove(self, path: str) -> None:
         (self.root / path).unlink(missing_ok=True)
+
+    def commit(self) -> None:
+        """Every file was replaced as it was written."""
 
     def abort(self) -> None:
         """Files already replaced stay: each is whole, and the next build brings the rest."""
