@@ -1,4 +1,6 @@
-"""Names in URLs and file names: lowercase ASCII words joined by '-'."""
+"""Names in URLs and file names: lowercase ASCII words joined by '-'. The core of both slugs: a
+trial file's (`sync.slugify`, shortened, "trial" when empty) and a term's (`taxonomy.term_slug`, a
+short hash when no Latin letter is left)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..fsutil import key_of
 from .listing import Listing
-from .taxonomy import NOT_STATED, TAXONOMIES, slugify
+from .taxonomy import NOT_STATED, TAXONOMIES, term_slug
 from .urls import Urls, term_route
 
 CATALOGUE_ROUTE = "catalogue.json"
@@ -50,7 +50,7 @@ def catalogue(listings: Sequence[Listing], urls: Urls) -> dict[str, Any]:
                 refs.append(positions[key][name])
             trial[key] = refs
         trials.append(trial)
-    not_stated = slugify(NOT_STATED)
+    not_stated = term_slug(NOT_STATED)
     return {
         "format": FORMAT,
         "not_stated": {"slug": not_stated, "name": NOT_STATED},

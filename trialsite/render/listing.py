@@ -12,7 +12,7 @@ from markupsafe import Markup
 from ..fsutil import digest
 from ..model import Trial
 from . import markdown
-from .taxonomy import NOT_STATED, TAXONOMIES, slugged_terms, slugify
+from .taxonomy import NOT_STATED, TAXONOMIES, slugged_terms, term_slug
 from .urls import term_route, trial_route
 
 FEED_SUMMARY_LENGTH = 300
@@ -57,7 +57,7 @@ class Listing:
     @cached_property
     def filter_tokens(self) -> dict[str, str]:
         """Taxonomy key -> space-separated term slugs, for the filter script."""
-        not_stated = (slugify(NOT_STATED),)
+        not_stated = (term_slug(NOT_STATED),)
         return {
             key: " ".join(dict.fromkeys([slug for _, slug in terms] or not_stated)) for key, terms in self.term_names
         }

@@ -64,11 +64,11 @@ TAXONOMIES = (DRUGS, CONDITIONS, PHASES_TAXONOMY, STATUSES_TAXONOMY)
 
 def slugged_terms(taxonomy: Taxonomy, trial: Trial) -> tuple[tuple[str, str], ...]:
     """(name as the trial writes it, slug of the page it is filed under) of each of its terms."""
-    return tuple((name, slugify(taxonomy.filed_under(trial, name))) for name in taxonomy.terms_of(trial))
+    return tuple((name, term_slug(taxonomy.filed_under(trial, name))) for name in taxonomy.terms_of(trial))
 
 
 @lru_cache(maxsize=65536)
-def slugify(name: str) -> str:
+def term_slug(name: str) -> str:
     """Lowercase ASCII words joined by '-'; names with no Latin letters get a short hash."""
     return ascii_slug(name) or "term-" + sha256_bytes(name)[:10]
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .feeds import FEED_ENTRIES, feed_order
 from .listing import Listing
-from .taxonomy import NOT_STATED, TAXONOMIES, Taxonomy, Term, slugify, term_sort_key
+from .taxonomy import NOT_STATED, TAXONOMIES, Taxonomy, Term, term_slug, term_sort_key
 from .urls import term_route
 
 TermId = tuple[str, str]  # (taxonomy key, term slug)
@@ -178,7 +178,7 @@ def _terms_of(listing: Listing) -> Iterable[tuple[str, str, list[str]]]:
     "Not stated" there."""
     for key, terms in listing.term_names:
         by_slug: dict[str, list[str]] = {}
-        for name, slug in terms or ((NOT_STATED, slugify(NOT_STATED)),):
+        for name, slug in terms or ((NOT_STATED, term_slug(NOT_STATED)),):
             by_slug.setdefault(slug, []).append(name)
         for slug, written in by_slug.items():
             yield key, slug, written
