@@ -18,10 +18,10 @@ import pytest
 from trialsite.content import drug_vocabulary
 from trialsite.extract import extract
 from trialsite.extract.drugs import DrugIndex
-from trialsite.lock import SCRATCH_PREFIX
 from trialsite.model import Trial
 from trialsite.render.background_index import BackgroundIndexer
 from trialsite.seeds import read_seed
+from trialsite.sitefolder import SCRATCH_PREFIX
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -131,7 +131,7 @@ def fake_indexer(folder: Path, script: str) -> str:
 
 
 def scratch_folders(folder: Path) -> list[str]:
-    """The scratch folders (`lock.scratch_dir`) left in `folder`."""
+    """The scratch folders (`SiteFolder.new_scratch`) left in `folder`."""
     return sorted(path.name for path in folder.iterdir() if path.name.startswith(SCRATCH_PREFIX))
 
 

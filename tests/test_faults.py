@@ -26,6 +26,7 @@ from trialsite.content import load_record
 from trialsite.errors import OutputError
 from trialsite.lock import build_lock
 from trialsite.model import Trial
+from trialsite.sitefolder import SiteFolder
 from trialsite.sync import render_trial
 
 N_TRIALS = 120  # above the engine's threshold for worker processes, so kills land in the pool too
@@ -198,7 +199,7 @@ def test_a_second_build_waits_for_the_first_and_both_finish(two_catalogues, tmp_
 
 def _holds_lock(out: Path, pid: int) -> bool:
     try:
-        return lock.lock_path(out).read_text("ascii").strip() == str(pid)
+        return SiteFolder(out).lock.read_text("ascii").strip() == str(pid)
     except (OSError, UnicodeDecodeError):
         return False
 
@@ -219,7 +220,7 @@ def test_a_build_finding_another_at_work_gives_up_with_a_clear_message(small_pro
     assert build(small_project, out) == 0
     before = tree(out)
     monkeypatch.setattr(lock, "LOCK_WAIT", 0.3)
-    fd = os.open(lock.lock_path(out), os.O_RDWR)
+    fd = os.open(SiteFolder(out).lock, os.O_RDWR)
     try:
         import fcntl
 
@@ -262,18 +263,18 @@ def test_another_thread_waits_for_the_lock_like_another_process(tmp_path, monkey
 
 
 def _no_space(*args, **kwargs):
-    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(args[0] / args[1]) if len(args) > 1 else None)
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(args[0]))
 
 
 def test_a_full_disk_is_reported_with_the_file_and_the_old_site_kept(small_project, capsys, monkeypatch):
     """The disk fills while pages are written (simulated: every page write fails with ENOSPC)."""
-    from trialsite.render import engine
+    from trialsite.render import workers
 
     out = small_project / "site"
     assert build(small_project, out) == 0
     before = tree(out)
     capsys.readouterr()
-    monkeypatch.setattr(engine, "write_file", _no_space)
+    monkeypatch.setattr(workers, "atomic_write", _no_space)
     assert build(small_project, out, "--clean") == 3
     err = capsys.readouterr().err
     assert f"error: {out}/" in err and "No space left on device (the disk is full" in err, err

@@ -9,7 +9,8 @@ import pytest
 from conftest import FIXTURES
 from trialsite.extract import extract_registry
 from trialsite.model import Trial
-from trialsite.registry_seeds import RegistryRecord, registry_layout, registry_records
+from trialsite.registry_seeds import registry_layout, registry_records
+from trialsite.seeds import RegistryRecord
 
 REGISTRY = FIXTURES / "registry"
 

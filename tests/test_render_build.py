@@ -13,8 +13,8 @@ import pytest
 from trialsite.cli import main
 from trialsite.errors import BuildError
 from trialsite.render import SiteConfig, build_site
-from trialsite.render.engine import TEMPLATES_DIR
 from trialsite.render.search import UNORDERED_FILES
+from trialsite.render.templates import TEMPLATES_DIR
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "render" / "content"

@@ -12,13 +12,19 @@ import pytest
 
 from conftest import ROOT
 from trialsite.content import drug_vocabulary, load_record
+from trialsite.errors import BuildError
 from trialsite.model import Trial
-from trialsite.render import SiteBuilder, SiteConfig, background_index, engine, pages
-from trialsite.render.lists import TrialLists
+from trialsite.render import SiteBuilder, SiteConfig, background_index, changes, pages
 from trialsite.render.pages import index_plans
+from trialsite.render.publish import LivePublisher
+from trialsite.render.renderer import Renderer, drug_class_table
 from trialsite.render.search import UNORDERED_FILES
 from trialsite.render.state import BuildState
+from trialsite.render.templates import TEMPLATES_DIR
+from trialsite.render.trial_lists import TrialLists
 from trialsite.render.urls import output_path
+from trialsite.render.workers import PARALLEL_THRESHOLD, WorkerTraceback
+from trialsite.sitefolder import SiteFolder
 from trialsite.sync import render_trial
 
 CONFIG = SiteConfig(title="Test catalogue", description="Testing.", base_url="https://example.org/sub/")
@@ -43,6 +49,11 @@ def content(tmp_path):
 
 def build(content, out, clean=False, workers=None):
     return SiteBuilder(content, out, CONFIG, workers=workers).build(clean=clean)
+
+
+def preview_builder(content, out):
+    """A builder as the preview server keeps one: publishing in place, large files left for later."""
+    return SiteBuilder(content, out, CONFIG, publisher=LivePublisher(out))
 
 
 # Pagefind writes its filter tables in hash-map order, which differs from run to run; the rest of
@@ -72,10 +83,33 @@ def cold(content, tmp_path, name="cold"):
 
 
 def test_parallel_build_equals_serial_build(content, tmp_path):
-    assert len(list((content / "trials").glob("*.yaml"))) > engine.PARALLEL_THRESHOLD
+    assert len(list((content / "trials").glob("*.yaml"))) > PARALLEL_THRESHOLD
     build(content, tmp_path / "serial", workers=1)
     build(content, tmp_path / "parallel", workers=2)
     assert snapshot(tmp_path / "parallel") == snapshot(tmp_path / "serial")
+
+
+def test_a_template_error_in_a_worker_process_names_the_template_file_and_line(content, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    trial_page = (templates / "trial.html").read_text("utf-8")
+    (templates / "trial.html").write_text(trial_page.replace("{% block main %}", "{% block main %}{{ no_such_name }}"))
+    line = next(n for n, text in enumerate(trial_page.splitlines(), start=1) if "{% block main %}" in text)
+    with pytest.raises(BuildError) as caught:
+        SiteBuilder(content, tmp_path / "site", CONFIG, templates, workers=2).build()
+    assert (caught.value.path, caught.value.line) == (str(templates / "trial.html"), line)
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_bug_in_a_worker_process_comes_back_with_where_it_happened(content, tmp_path, monkeypatch):
+    def broken(self, *args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(Renderer, "trial", broken)
+    with pytest.raises(RuntimeError, match="a bug") as caught:
+        build(content, tmp_path / "site", workers=2)
+    assert isinstance(caught.value.__cause__, WorkerTraceback)
+    assert "in broken" in str(caught.value.__cause__)
 
 
 def test_rebuild_with_nothing_changed_writes_nothing(content, tmp_path):
@@ -127,6 +161,36 @@ def test_incremental_output_equals_a_cold_build_after_a_sequence_of_edits(conten
     assert snapshot(out) == cold(content, tmp_path)
 
 
+def phase_1_trials(content):
+    variants = sorted((content / "trials").glob("variant-*.yaml"))
+    return [path.stem for path in variants if "phase: Phase 1\n" in path.read_text("utf-8")]
+
+
+def staged_builder(content, out):
+    return SiteBuilder(content, out, CONFIG)
+
+
+@pytest.mark.parametrize("builder", [staged_builder, preview_builder], ids=["build", "preview"])
+def test_a_list_that_shrinks_by_a_page_leaves_no_stale_page(content, tmp_path, monkeypatch, builder):
+    """Pages of 7 rows: the Phase 1 list runs to three pages, then loses all but five trials."""
+    monkeypatch.setattr(pages, "PAGE_SIZE", 7)
+    monkeypatch.setattr(background_index.BackgroundIndexer, "request", lambda self, key: None)
+    out = tmp_path / "site"
+    site = builder(content, out)
+    site.build()
+    assert (out / "phases/phase-1/page/3/index.html").is_file()
+    touched = []
+    for slug in phase_1_trials(content)[5:]:
+        edit(content, slug, phase="Phase 3")
+        touched.append(content / "trials" / f"{slug}.yaml")
+    site.build(touched=touched)
+    if isinstance(site.publisher, LivePublisher):
+        site.publisher.write_deferred()
+    assert not (out / "phases/phase-1/page/2/index.html").exists()
+    expected = {p: data for p, data in cold(content, tmp_path).items() if not p.startswith("pagefind/")}
+    assert {p: data for p, data in snapshot(out).items() if not p.startswith("pagefind/")} == expected
+
+
 def test_trials_that_share_a_title_get_distinct_page_titles(content, tmp_path):
     edit(content, "variant-03", title="Same title")
     edit(content, "variant-04", title="same title")
@@ -147,7 +211,7 @@ def test_a_deleted_trial_takes_its_pages_out(content, tmp_path):
 
 def test_a_template_change_rebuilds_everything(content, tmp_path):
     templates = tmp_path / "templates"
-    shutil.copytree(engine.TEMPLATES_DIR, templates)
+    shutil.copytree(TEMPLATES_DIR, templates)
     out = tmp_path / "site"
     SiteBuilder(content, out, CONFIG, templates).build()
     footer = templates / "partials" / "footer.html"
@@ -179,7 +243,7 @@ def same_size_retitle(content, slug, new_title):
     assert len(new_title) == len(old_title)
     path.write_text(text.replace(old_title, new_title, 1), "utf-8")
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert engine.file_stamp(path) == (before.st_mtime_ns, before.st_size)
+    assert changes.file_stamp(path) == (before.st_mtime_ns, before.st_size)
 
 
 def test_a_same_size_edit_within_one_clock_tick_is_still_seen(content, tmp_path):
@@ -195,10 +259,10 @@ def test_stamps_old_enough_are_trusted_again(content, tmp_path, monkeypatch):
     out = tmp_path / "site"
     edit(content, "variant-01", title="Tick tock")
     build(content, out)
-    assert set(BuildState(engine.state_path(out)).stamps()[1]) >= {"variant-01"}
-    monkeypatch.setattr(engine, "SETTLE_NS", 0)  # as if the build came seconds later
+    assert set(BuildState(SiteFolder(out).state).stamps()[1]) >= {"variant-01"}
+    monkeypatch.setattr(changes, "SETTLE_NS", 0)  # as if the build came seconds later
     assert build(content, out).written == ()
-    assert BuildState(engine.state_path(out)).stamps()[1] == {}
+    assert BuildState(SiteFolder(out).state).stamps()[1] == {}
     same_size_retitle(content, "variant-01", "Tock tick")
     build(content, out)  # a stamp that is trusted is not read again
     assert "Tick tock" in (out / "trials" / "variant-01" / "index.html").read_text("utf-8")
@@ -207,13 +271,13 @@ def test_stamps_old_enough_are_trusted_again(content, tmp_path, monkeypatch):
 def test_a_live_build_writes_the_large_files_afterwards_and_they_come_out_right(content, tmp_path):
     large = EXPORTS | {"catalogue.json"}
     out = tmp_path / "site"
-    live = SiteBuilder(content, out, CONFIG, live=True)
+    live = preview_builder(content, out)
     live.build()
     edit(content, "variant-07", title="Edited while previewing")
     result = live.build()
     assert "trials/variant-07/index.html" in result.written
     assert not large & set(result.written)
-    assert set(live.write_deferred()) == large
+    assert set(live.publisher.write_deferred()) == large
     expected = cold(content, tmp_path)
     for path in large:
         assert (out / path).read_bytes() == expected[path]
@@ -239,7 +303,7 @@ def test_a_preview_told_which_files_changed_matches_a_cold_build_after_every_edi
     monkeypatch.setattr(pages, "PAGE_SIZE", 7)
     monkeypatch.setattr(background_index.BackgroundIndexer, "request", lambda self, key: None)
     out = tmp_path / "site"
-    preview = SiteBuilder(content, out, CONFIG, live=True)
+    preview = preview_builder(content, out)
     preview.build()
     for step, (slug, change) in enumerate(PREVIEW_EDITS):
         path = content / "trials" / f"{slug}.yaml"
@@ -250,7 +314,7 @@ def test_a_preview_told_which_files_changed_matches_a_cold_build_after_every_edi
         else:
             edit(content, slug, **change)
         preview.build(touched=[path])
-        preview.write_deferred()
+        preview.publisher.write_deferred()
         expected = {
             p: data for p, data in cold(content, tmp_path, f"cold-{step}").items() if not p.startswith("pagefind/")
         }
@@ -267,14 +331,14 @@ def test_page_keys_do_not_depend_on_the_process_that_made_them(content, tmp_path
         f"SiteBuilder(Path(sys.argv[1]), Path(sys.argv[2]), {CONFIG!r}).build()"
     )
     subprocess.run([sys.executable, "-c", script, str(content), str(out)], cwd=ROOT, check=True)
-    state = BuildState(engine.state_path(out))
+    state = BuildState(SiteFolder(out).state)
     outputs, records = state.outputs(), state.records()
     state.close()
     lists = TrialLists(listing for listing, _ in records.values())
-    drug_classes = engine.drug_class_table(drug_vocabulary(content))
+    drug_classes = drug_class_table(drug_vocabulary(content))
     plans = index_plans(lists, drug_classes, CONFIG)
     assert len(plans) > 20
-    assert {plan.route: outputs[output_path(plan.route)][1] for plan in plans} == {
+    assert {plan.route: outputs[output_path(plan.route)].key for plan in plans} == {
         plan.route: plan.key for plan in plans
     }
 
@@ -282,7 +346,7 @@ def test_page_keys_do_not_depend_on_the_process_that_made_them(content, tmp_path
 def test_a_build_after_a_preview_writes_the_files_the_preview_left_for_later(content, tmp_path):
     """A preview stopped before its background writer ran leaves stale exports behind."""
     out = tmp_path / "site"
-    preview = SiteBuilder(content, out, CONFIG, live=True)
+    preview = preview_builder(content, out)
     preview.build()
     edit(content, "variant-07", title="Edited while previewing")
     preview.build()  # ... and the preview stops here, without write_deferred()
@@ -296,11 +360,11 @@ def test_a_preview_whose_site_a_build_replaced_matches_a_cold_build(content, tmp
     carry over pages it remembers making but that are no longer there."""
     monkeypatch.setattr(background_index.BackgroundIndexer, "request", lambda self, key: None)
     out = tmp_path / "site"
-    preview = SiteBuilder(content, out, CONFIG, live=True)
+    preview = preview_builder(content, out)
     preview.build()
     SiteBuilder(content, out, SiteConfig(CONFIG.title, CONFIG.description, "https://elsewhere.example/")).build()
     edit(content, "variant-03", title="Edited after the build")
     preview.build(touched=[content / "trials" / "variant-03.yaml"])
-    preview.write_deferred()
+    preview.publisher.write_deferred()
     expected = {p: data for p, data in cold(content, tmp_path).items() if not p.startswith("pagefind/")}
     assert {p: data for p, data in snapshot(out).items() if not p.startswith("pagefind/")} == expected

@@ -8,9 +8,9 @@ import random
 from trialsite.model import Trial, blank
 from trialsite.render.config import SiteConfig
 from trialsite.render.listing import Listing, listing_of
-from trialsite.render.lists import TrialLists, list_order
 from trialsite.render.pages import index_plans, indexable_routes
 from trialsite.render.taxonomy import CONDITIONS, DRUGS, PHASES_TAXONOMY, STATUSES_TAXONOMY, TAXONOMIES
+from trialsite.render.trial_lists import TrialLists, list_order
 
 CONFIG = SiteConfig(title="Test", description="Testing.", base_url="/")
 DRUG_NAMES = ["gemcitabine", "Gemcitabine", "cisplatin", "S-1", "pemigatinib", "FOLFOX"]

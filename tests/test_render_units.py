@@ -11,16 +11,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from trialsite.cli import TerminalProgress
 from trialsite.errors import BuildError
 from trialsite.model import PHASES, StatedDate, Trial, blank
 from trialsite.render.config import SiteConfig, normalize_base_url
-from trialsite.render.engine import TerminalProgress
 from trialsite.render.exports import _csv_line
 from trialsite.render.jsonld import script_json
 from trialsite.render.listing import age_range, listing_of
-from trialsite.render.lists import TrialLists
 from trialsite.render.markdown import html_to_plain_text, shorten, to_html
 from trialsite.render.taxonomy import CONDITIONS, PHASES_TAXONOMY
+from trialsite.render.trial_lists import TrialLists
 from trialsite.render.trialview import criterion, stated_day
 from trialsite.render.urls import Urls, output_path
 from trialsite.slugs import term_slug

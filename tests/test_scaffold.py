@@ -9,7 +9,7 @@ from conftest import FIXTURES, ROOT
 from trialsite.cli import main
 from trialsite.content import load_vocabulary
 from trialsite.render import build_site, load_config
-from trialsite.render.engine import TEMPLATES_DIR
+from trialsite.render.templates import TEMPLATES_DIR
 
 FIXTURE = FIXTURES / "render" / "content"
 

@@ -18,6 +18,7 @@ from trialsite.errors import BuildError
 from trialsite.model import Trial
 from trialsite.render import SiteBuilder, SiteConfig, background_index, build_site, search
 from trialsite.render.background_index import BackgroundIndexer
+from trialsite.render.publish import LivePublisher
 from trialsite.render.search import SEARCH_DIR, UNORDERED_FILES, pagefind_command
 from trialsite.sync import render_trial
 
@@ -260,7 +261,7 @@ def test_a_search_file_missing_from_the_site_is_made_again(content, tmp_path):
 
 def test_the_preview_server_remakes_the_index_in_the_background(content, tmp_path):
     out = tmp_path / "live"
-    builder = SiteBuilder(content, out, CONFIG, live=True)
+    builder = SiteBuilder(content, out, CONFIG, publisher=LivePublisher(out))
     builder.build()
     assert BackgroundIndexer.of(out).wait(120)
     retitle(content, "hostile", "A quieter title")

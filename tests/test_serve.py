@@ -17,7 +17,7 @@ import pytest
 from conftest import FIXTURES, ROOT, fake_indexer, running, scratch_folders, serving, wait_for
 from trialsite import serve
 from trialsite.lock import build_lock
-from trialsite.render import engine
+from trialsite.render import plans
 from trialsite.serve import Preview, Sources, SourceWatcher, error_page, resolve_request
 
 BASE_PATH = "/preview/"
@@ -267,7 +267,7 @@ def edited_preview(tmp_path: Path) -> tuple[Preview, Path]:
     trial = content / "trials" / "nct07063888.yaml"
     replace_in(trial, "  A Prospective Phase II", "  Renamed while a build runs: A Prospective Phase II")
     preview.rebuild({trial})
-    assert preview.builder.deferred
+    assert preview.publisher.deferred
     return preview, out
 
 
@@ -287,15 +287,15 @@ def test_the_exports_writer_waits_for_a_build_of_the_same_folder(tmp_path):
 def test_writing_the_exports_does_not_hold_up_the_next_rebuild(tmp_path, monkeypatch):
     preview, out = edited_preview(tmp_path)
     writing, finish = threading.Event(), threading.Event()
-    write = engine.FilePlan.write
+    write = plans.FilePlan.write
 
     def slow_write(plan, root):
         writing.set()
         finish.wait(10)
         return write(plan, root)
 
-    monkeypatch.setattr(engine.FilePlan, "write", slow_write)
-    writer = threading.Thread(target=preview._write_exports, args=(preview.builder,))
+    monkeypatch.setattr(plans.FilePlan, "write", slow_write)
+    writer = threading.Thread(target=preview._write_exports, args=(preview.publisher,))
     writer.start()
     try:
         assert writing.wait(10)

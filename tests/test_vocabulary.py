@@ -12,7 +12,7 @@ from trialsite.cli import main
 from trialsite.content import drug_vocabulary, load_record
 from trialsite.extract.drugs import DrugIndex
 from trialsite.model import Trial
-from trialsite.render.engine import drug_class_table
+from trialsite.render.renderer import drug_class_table
 
 OWN_VOCABULARY = """\
 drugs:

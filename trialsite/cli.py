@@ -35,10 +35,14 @@ from .errors import OutputError, TrialsiteError, describe_os_error, printable
 from .lock import build_lock
 from .model import DrugVocabulary, Trial
 from .render import CONFIG_FILE, BuildResult, build_site, load_config
-from .render.engine import PAGES_LIMIT, PAGES_WARNING, TEMPLATES_FOLDER, site_size, state_path
+from .render.templates import TEMPLATES_FOLDER
+from .sitefolder import SiteFolder
 
 SCHEMAS: dict[str, type[BaseModel]] = {"trial": Trial, "drugs": DrugVocabulary}
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_OUTPUT, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 70, 130
+# GitHub Pages refuses a published site over 1 GB; warn while there is still room.
+PAGES_LIMIT = 1024**3
+PAGES_WARNING = int(PAGES_LIMIT * 0.8)
 # SQLite's words for a build state it cannot write (it gives no errno); anything else is a bug.
 _STORAGE_TROUBLE = re.compile(r"disk is full|readonly|read-only|unable to open|disk I/O error", re.IGNORECASE)
 
@@ -77,7 +81,7 @@ def report_error(exc: BaseException, out: Path | None = None) -> int | None:
         print(f"error: {describe_os_error(exc, out)}", file=sys.stderr)
         return EXIT_OUTPUT
     if isinstance(exc, sqlite3.OperationalError) and out is not None and _STORAGE_TROUBLE.search(str(exc)):
-        print(printable(f"error: {state_path(out)}: {exc} ({_storage_hint(out)})"), file=sys.stderr)
+        print(printable(f"error: {SiteFolder(out).state}: {exc} ({_storage_hint(out)})"), file=sys.stderr)
         return EXIT_OUTPUT
     return None
 
@@ -193,8 +197,12 @@ def _run_migrate(args: argparse.Namespace, root: Path) -> int:
 def _run_build(args: argparse.Namespace, root: Path) -> int:
     try:
         config = load_config(root / CONFIG_FILE, args.base_url)
-        with build_lock(args.out, on_wait=lambda message: print(f"build: {message}", file=sys.stderr)):
-            result = build_site(args.content, args.out, config, root / TEMPLATES_FOLDER, clean=args.clean)
+        progress = TerminalProgress()
+        try:
+            with build_lock(args.out, on_wait=lambda message: print(f"build: {message}", file=sys.stderr)):
+                result = build_site(args.content, args.out, config, root / TEMPLATES_FOLDER, args.clean, progress)
+        finally:
+            progress.close()
     except (InvalidContent, TrialsiteError, OSError, sqlite3.OperationalError) as exc:
         code = report_error(exc, args.out)
         if code is None:
@@ -239,6 +247,32 @@ def _print_build_summary(result: BuildResult) -> None:
             f"warning: the site is {size / 1e6:.0f} MB; GitHub Pages refuses sites over {PAGES_LIMIT / 1e6:.0f} MB",
             file=sys.stderr,
         )
+
+
+class TerminalProgress:
+    """Counts on one terminal line, which each count overwrites; nothing when output is not a
+    terminal. `close` ends a line a failure left open, so an error starts on a line of its own."""
+
+    def __init__(self) -> None:
+        self.line_open = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if sys.stderr.isatty() and (done == total or done % 200 == 0 or total < 200):
+            self.line_open = done != total
+            print(f"\r\x1b[K  {stage}: {done}/{total}", end="" if self.line_open else "\n", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.line_open:
+            print(file=sys.stderr, flush=True)
+            self.line_open = False
+
+
+def site_size(out_dir: Path | str) -> int:
+    total = 0
+    with os.scandir(out_dir) as entries:
+        for entry in entries:
+            total += site_size(entry.path) if entry.is_dir(follow_symlinks=False) else entry.stat().st_size
+    return total
 
 
 def _print_problems(problems: Iterable[TrialsiteError]) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
+from .sitefolder import SiteFolder
+
 
 class TrialsiteError(Exception):
     """A problem the user can fix; the CLI prints it and exits non-zero, with no traceback."""
@@ -64,10 +66,7 @@ def describe_os_error(exc: OSError, out: Path | None = None) -> str:
     its place in the output directory, since the staged copy is gone by the time this prints."""
     name = str(exc.filename) if exc.filename is not None else str(out or "")
     if out is not None:
-        staging = str(out.parent / f".{out.name}-new-")
-        if name.startswith(staging):
-            inside = name[len(staging):].partition("/")[2]
-            name = str(out / inside) if inside else str(out)
+        name = SiteFolder(out).published_name(name)
     what = exc.strerror or str(exc)
     hint = _HINTS.get(exc.errno or 0)
     return printable(f"{name}: {what}" + (f" ({hint})" if hint else ""))

@@ -12,7 +12,7 @@ be writing there.
 
 Work that is moved into the site later (the preview's exports and search index, the search
 documents Pagefind reads) is done in scratch folders beside it, named with the id of the process
-that made them (`scratch_dir`): the lock's next holder also clears those whose process is gone,
+that made them (`SiteFolder.new_scratch`): the lock's next holder also clears those whose process is gone,
 such as a preview killed part-way.
 
 A build swaps its new site in before it records what it built in the build state, so a build
@@ -26,9 +26,7 @@ from __future__ import annotations
 
 import fcntl
 import os
-import re
 import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -36,28 +34,24 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import OutputError
+from .sitefolder import SiteFolder, SiteIdentity
 
 LOCK_WAIT = 30.0  # seconds a build waits for another one writing the same directory
 _POLL = 0.1
 _held: dict[tuple[int, str], int] = {}  # (thread, lock file) -> how many times that thread holds it
-SCRATCH_PREFIX = ".trialsite-"  # then the purpose, the process id and a random part
-_SCRATCH = re.compile(re.escape(SCRATCH_PREFIX) + r"[a-z]+-(\d+)-[^-]+")
-
-
-def lock_path(out_dir: Path) -> Path:
-    return out_dir.parent / f".{out_dir.name}.lock"
 
 
 def is_held(out_dir: Path) -> bool:
     """Whether this thread holds the lock on `out_dir`, so nothing else is writing beside it."""
-    return _key(lock_path(out_dir)) in _held
+    return _key(SiteFolder(out_dir).lock) in _held
 
 
 @contextmanager
 def build_lock(
     out_dir: Path, wait: float | None = None, on_wait: Callable[[str], None] | None = None
 ) -> Iterator[None]:
-    path = lock_path(out_dir)
+    folder = SiteFolder(out_dir)
+    path = folder.lock
     key = _key(path)
     if key in _held:
         _held[key] += 1
@@ -69,90 +63,47 @@ def build_lock(
     fd = _open(path)
     try:
         _acquire(fd, out_dir, path, LOCK_WAIT if wait is None else wait, on_wait)
-        recover_interrupted(out_dir)
+        recover_interrupted(folder)
         _held[key] = 1
         try:
             yield
-            swap_marker(out_dir).unlink(missing_ok=True)  # the build returned: state and site agree
+            folder.swap_marker.unlink(missing_ok=True)  # the build returned: state and site agree
         finally:
             del _held[key]
     finally:
         os.close(fd)  # releases the lock
 
 
-def site_identity(out_dir: Path) -> tuple[int, int] | None:
-    """Which site directory is in place: a build's swap puts another one there, writing in place
-    (the preview) does not."""
-    try:
-        stat = os.stat(out_dir)
-    except FileNotFoundError:
-        return None
-    return stat.st_dev, stat.st_ino
-
-
 @contextmanager
 def site_kept(
-    out_dir: Path, site: tuple[int, int] | None, on_wait: Callable[[str], None] | None = None
+    out_dir: Path, site: SiteIdentity | None, on_wait: Callable[[str], None] | None = None
 ) -> Iterator[bool]:
     """Hold the build lock on `out_dir`; whether the site in place is still `site` (what
-    `site_identity` said when a background writer started). A writer that worked beside the
+    `SiteFolder.identity` said when a background writer started). A writer that worked beside the
     site without the lock moves its files in only then: a `build` may have swapped in a site
     of its own meanwhile."""
     with build_lock(out_dir, on_wait=on_wait):
-        yield site_identity(out_dir) == site
+        yield SiteFolder(out_dir).identity() == site
 
 
-def scratch_dir(site_dir: Path, purpose: str) -> Path:
-    """A new private folder beside `site_dir` for work to be moved in later, named for this
-    process, so that whoever takes the build lock next clears it once this process is gone."""
-    return Path(tempfile.mkdtemp(dir=site_dir.parent, prefix=f"{SCRATCH_PREFIX}{purpose}-{os.getpid()}-"))
-
-
-def swap_marker(out_dir: Path) -> Path:
-    return out_dir.parent / f".{out_dir.name}.swap-pending"
-
-
-def recover_interrupted(out_dir: Path) -> None:
-    """Clear what builds killed part-way left beside `out_dir`: staged sites (`.site-new-*`), old
+def recover_interrupted(folder: SiteFolder) -> None:
+    """Clear what builds killed part-way left beside the site: staged sites (`.site-new-*`), old
     ones (`.site-old-*`) and the scratch folders of processes that are gone; if a crash fell
     between the two renames of a swap, so that no site is in place, the old site is put back
     first; and if a build died around its swap, its build state is deleted, so that the next
     build makes every file again. Only call this while holding the build lock."""
-    parent, name = out_dir.parent, out_dir.name
-    if not parent.is_dir():
+    if not folder.parent.is_dir():
         return
-    marker = swap_marker(out_dir)
-    if marker.exists():
-        from .render.engine import state_path
-
-        state = state_path(out_dir)
-        for path in (state, state.with_name(state.name + "-wal"), state.with_name(state.name + "-shm"),
-                     state.with_name(state.name + "-journal")):
+    if folder.swap_marker.exists():
+        for path in folder.state_files:
             path.unlink(missing_ok=True)
-        marker.unlink()
-    old = sorted(parent.glob(f".{name}-old-*"), key=lambda path: path.stat().st_mtime)
-    if not out_dir.exists() and old:
-        os.replace(old.pop(), out_dir)
-    for path in [*old, *parent.glob(f".{name}-new-*"), *_orphaned_scratch(parent)]:
+        folder.swap_marker.unlink()
+    old = folder.old_sites()
+    if not folder.path.exists() and old:
+        os.replace(old.pop(), folder.path)
+    for path in [*old, *folder.staged(), *folder.orphaned_scratch()]:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
-
-
-def _orphaned_scratch(parent: Path) -> Iterator[Path]:
-    for path in parent.glob(f"{SCRATCH_PREFIX}*"):
-        match = _SCRATCH.fullmatch(path.name)
-        if match and not _is_running(int(match[1])):
-            yield path
-
-
-def _is_running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's: running all the same
-        pass
-    return True
 
 
 def _key(path: Path) -> tuple[int, str]:

@@ -23,22 +23,12 @@ from .errors import SeedError
 from .extract.registry_api import last_update_of, nct_id_of
 from .extract.registry_csv import COLUMNS, ID_COLUMN
 from .extract.registry_values import NCT_ID
+from .seeds import RegistryRecord
 
 SNIFF_BYTES = 65536
 MAX_JSON_BYTES = 256 * 1024 * 1024  # an API page of 1,000 large studies is well under this
 _KNOWN = frozenset(COLUMNS)
 _ID_PATH = "protocolSection.identificationModule.nctId"
-
-
-@dataclass(frozen=True)
-class RegistryRecord:
-    file: str  # the seed file's name
-    where: str  # 'row 4' or 'studies[3]': the record's place in its file
-    layout: str  # 'ctgov-api' or 'ctgov-csv'
-    nct_id: str
-    last_update: str  # ISO date the registry last posted a change, '' when not stated
-    sha256: str  # of the record itself, not the file: an export holds many trials
-    data: dict[str, Any]  # the study object, or the row by column name
 
 
 def registry_layout(path: Path) -> str | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .content import DRUGS_FILE, TRIALS_DIR, schema_path
 from .errors import TrialsiteError
-from .render.engine import TEMPLATES_DIR, TEMPLATES_FOLDER
+from .render.templates import TEMPLATES_DIR, TEMPLATES_FOLDER
 
 SCAFFOLD_DIR = Path(__file__).resolve().parent / "scaffold"
 # Package data leaves out files whose names start with a dot: these gain it when copied.

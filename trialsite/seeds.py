@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import codecs
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import SeedError
+from .fsutil import sha256_bytes
 from .text import clean_line
 
 # Registry pages are a few kB; anything this large is not a trial document, and reading it whole
@@ -64,7 +65,7 @@ def parse_seed(name: str, data: bytes, path: Path | str | None = None) -> Seed:
     lines = tuple(clean_line(line) for line in text.splitlines())
     if not any(line.strip() for line in lines):
         raise SeedError(path or name, "no text: the file is empty")
-    return Seed(file=name, sha256=hashlib.sha256(data).hexdigest(), lines=lines)
+    return Seed(file=name, sha256=sha256_bytes(data), lines=lines)
 
 
 def decode(data: bytes, path: Path | str) -> str:
@@ -97,3 +98,16 @@ def _decode(data: bytes, encoding: str, path: Path | str) -> str:
         raise SeedError(
             path, f"not valid {encoding.upper()} (byte {exc.start}); save the file as UTF-8", line=line
         ) from exc
+
+
+@dataclass(frozen=True)
+class RegistryRecord:
+    """One trial of a registry export (an API JSON study or a CSV row), as the export states it."""
+
+    file: str  # the seed file's name
+    where: str  # 'row 4' or 'studies[3]': the record's place in its file
+    layout: str  # 'ctgov-api' or 'ctgov-csv'
+    nct_id: str
+    last_update: str  # ISO date the registry last posted a change, '' when not stated
+    sha256: str  # of the record itself, not the file: an export holds many trials
+    data: dict[str, Any]  # the study object, or the row by column name

@@ -33,11 +33,15 @@ from tornado.ioloop import IOLoop
 
 from .content import InvalidContent
 from .errors import TrialsiteError, describe_os_error
-from .lock import build_lock, scratch_dir, site_identity, site_kept
+from .lock import build_lock, site_kept
 from .render import SiteBuilder, SiteConfig, load_config
 from .render.background_index import STOP_WAIT, BackgroundIndexer
-from .render.engine import TEMPLATES_DIR, FilePlan, file_stamp, template_dirs
+from .render.changes import file_stamp
+from .render.plans import FilePlan
+from .render.publish import LivePublisher
+from .render.templates import TEMPLATES_DIR, template_dirs
 from .render.urls import Urls
+from .sitefolder import SiteFolder
 from .sync import Regenerate, sync
 
 SETTLE_MS = 20  # quiet after a save before rebuilding: an editor's save is one burst of writes
@@ -74,11 +78,14 @@ class Preview:
     problems: list[str] = field(default_factory=list)
     base_path: str = "/"
     builder: SiteBuilder | None = None  # kept between rebuilds: it remembers what it made
+    publisher: LivePublisher | None = None  # the builder's: it holds the files left for later
     exports_writer: threading.Thread | None = None
 
     def _builder(self, config: SiteConfig) -> SiteBuilder:
         if self.builder is None or self.builder.config != config:
-            self.builder = SiteBuilder(self.sources.content, self.out_dir, config, self.sources.templates, live=True)
+            self.publisher = LivePublisher(self.out_dir)
+            sources = self.sources
+            self.builder = SiteBuilder(sources.content, self.out_dir, config, sources.templates, self.publisher)
         return self.builder
 
     def rebuild(self, touched: Iterable[Path] | None = None) -> bool:
@@ -107,8 +114,8 @@ class Preview:
 
     def write_exports_in_background(self) -> None:
         """The open-data exports are large: written after browsers were told to reload."""
-        if self.builder is not None and self.builder.deferred:
-            writer = threading.Thread(target=self._write_exports, args=(self.builder,), name="exports", daemon=True)
+        if self.publisher is not None and self.publisher.deferred:
+            writer = threading.Thread(target=self._write_exports, args=(self.publisher,), name="exports", daemon=True)
             writer.start()
             self.exports_writer = writer
 
@@ -120,21 +127,21 @@ class Preview:
         if self.exports_writer is not None:
             self.exports_writer.join(STOP_WAIT)
 
-    def _write_exports(self, builder: SiteBuilder) -> None:
+    def _write_exports(self, publisher: LivePublisher) -> None:
         """Written beside the site, then moved in under the build lock, and only into the site
         they were made for: a `build` of the same folder meanwhile neither gets these files after
         its swap nor holds up the next edit's rebuild while they are written (seconds, at 50,000
         trials)."""
-        site = site_identity(self.out_dir)
-        scratch = scratch_dir(self.out_dir, "exports")
+        site = SiteFolder(self.out_dir).identity()
+        scratch = SiteFolder(self.out_dir).new_scratch("exports")
         written: dict[str, FilePlan] = {}
         try:
-            written = builder.write_deferred(scratch)
+            written = publisher.write_deferred(scratch)
             with site_kept(self.out_dir, site, on_wait=lambda message: self.log(f"serve: exports: {message}")) as kept:
                 for route in written if kept else ():
                     os.replace(scratch / route, self.out_dir / route)
         except (TrialsiteError, OSError) as exc:
-            builder.defer(written)
+            publisher.defer_again(written)
             self.log(f"serve: exports left for the next edit: {exc}")
         finally:
             shutil.rmtree(scratch, ignore_errors=True)

@@ -47,3 +47,10 @@ def term_words(name: str) -> str:
             continue  # an accent on a Latin letter, or a mark on a separator
         kept.append(char if kind in "LNM" else "-")
     return "-".join(word for word in unicodedata.normalize("NFC", "".join(kept)).split("-") if word)
+
+
+def ascii_slug(text: str) -> str:
+    """`Café Über, Phase 1/2` -> `cafe-uber-phase-1-2`; "" when nothing Latin is left. The core
+    of a trial file's name (`sync.slugify`, shortened, "trial" when empty)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")

@@ -10,8 +10,6 @@ from __future__ import annotations
 import enum
 import json
 import os
-import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,9 +22,10 @@ from .extract.drugs import DrugIndex
 from .extract_state import State, load_state, save_state
 from .fsutil import atomic_write, sha256_bytes
 from .model import Trial
-from .registry_seeds import RegistryRecord, choose_sources, registry_layout, registry_records
+from .registry_seeds import choose_sources, registry_layout, registry_records
 from .report import Report
-from .seeds import check_document, find_seeds, read_seed
+from .seeds import RegistryRecord, check_document, find_seeds, read_seed
+from .slugs import ascii_slug
 from .yamlio import dump, parse
 
 
@@ -44,8 +43,7 @@ MAX_SLUG = 60
 
 
 def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    slug = ascii_slug(text)
     if len(slug) > MAX_SLUG:
         slug = slug[:MAX_SLUG].rsplit("-", 1)[0]
     return slug or "trial"

@@ -32,6 +32,7 @@ _ERROR_LINE = re.compile(r"\bline (\d+)")
 _LONG_NUMBER = re.compile(r"[-+]?[0-9_]{4000,}")
 # The model nests four levels at most (outcomes.primary.0.measure); far deeper is no trial.
 MAX_DEPTH = 32
+Lines = dict[tuple[str | int, ...], int]  # the line of every key and list item, by its path
 TOO_DEEP = f"invalid YAML: nested more than {MAX_DEPTH} levels deep"
 # libyaml 0.2.6 (bundled with PyYAML from 6.0.4) has a nesting limit of its own, far deeper than
 # ours, which its scanner can reach before the parser hands us the event past our limit (it reads
@@ -65,7 +66,7 @@ class Loaded:
     """Parsed data plus the line of every key and list item, to point errors at the right line."""
 
     data: Any
-    lines: dict[tuple[str | int, ...], int]
+    lines: Lines
 
     def line_of(self, path: tuple[str | int, ...]) -> int:
         while path and path not in self.lines:
@@ -80,11 +81,11 @@ def load(text: str, filename: str) -> Loaded:
     return Loaded(parse(text, filename), lines)
 
 
-def _index_lines(text: str, filename: str) -> dict[tuple[str | int, ...], int]:
+def _index_lines(text: str, filename: str) -> Lines:
     """The line of every key and list item, from PyYAML's event stream (no recursion, so a
     hostile nesting depth cannot overflow the stack); refuses what content never needs: aliases,
     tags, duplicate keys, non-text keys, deep nesting, several documents, over-long numbers."""
-    lines: dict[tuple[str | int, ...], int] = {}
+    lines: Lines = {}
     stack: list[_Frame] = []
     documents = 0
     line: int | None = None
@@ -98,60 +99,72 @@ def _index_lines(text: str, filename: str) -> dict[tuple[str | int, ...], int]:
                     raise ContentError(
                         filename, "invalid YAML: a second document (---); one file holds one trial", line
                     )
-                continue
-            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 stack.pop()
-                continue
-            if isinstance(event, yaml.AliasEvent):
+            elif isinstance(event, yaml.AliasEvent):
                 raise ContentError(filename, "YAML aliases (*name) are not allowed here", line)
-            if not isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
-                continue  # the stream's start and end, a document's end
-            if event.tag is not None:
-                tag = event.tag.replace("tag:yaml.org,2002:", "!!")
-                raise ContentError(filename, f"YAML tags ({tag}) are not allowed here: content is plain data", line)
-            if isinstance(event, yaml.ScalarEvent) and not event.style and _LONG_NUMBER.fullmatch(event.value):
-                raise ContentError(filename, f"a number with {len(event.value):,} digits is too long to read", line)
-            path: tuple[str | int, ...] = ()
-            if stack:
-                frame = stack[-1]
-                if frame.mapping:
-                    if frame.key is None:
-                        if not isinstance(event, yaml.ScalarEvent):
-                            raise ContentError(
-                                filename, "invalid YAML: a key must be a plain name, not a list or mapping", line
-                            )
-                        key = (*frame.path, event.value)
-                        if key in lines:
-                            raise ContentError(
-                                filename, f"{event.value}: duplicate key (first given on line {lines[key]})", line
-                            )
-                        lines[key] = line
-                        frame.key = event.value
-                        continue
-                    path, frame.key = (*frame.path, frame.key), None
-                else:
-                    path, frame.index = (*frame.path, frame.index), frame.index + 1
-            lines.setdefault(path, line)
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                if len(stack) >= MAX_DEPTH:
-                    raise ContentError(filename, TOO_DEEP, line)
-                stack.append(_Frame(path, isinstance(event, yaml.MappingStartEvent)))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = mark.line + 1 if mark else None
-        if _LIBYAML_TOO_DEEP in (exc.problem or ""):
-            raise ContentError(filename, TOO_DEEP, where) from exc
-        raise ContentError(filename, f"invalid YAML: {_yaml_problem(exc, text)}", where) from exc
-    except yaml.reader.ReaderError as exc:
-        where = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
-        char = exc.character if isinstance(exc.character, int) else ord(exc.character or "?")
-        problem = f"character U+{char:04X} is not allowed ({exc.reason})"
-        raise ContentError(filename, f"invalid YAML: {problem}", where) from exc
+            elif isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+                _index_node(event, stack, lines, filename, line)
+            # else the stream's start and end, a document's end
     except yaml.YAMLError as exc:
-        raise ContentError(filename, f"invalid YAML: {exc}", line) from exc
+        raise _invalid_yaml(exc, text, filename, line) from exc
     if () not in lines:
         raise ContentError(filename, "the file is empty", 1)
     return lines
+
+
+def _index_node(
+    event: yaml.ScalarEvent | yaml.CollectionStartEvent, stack: list[_Frame], lines: Lines, filename: str, line: int
+) -> None:
+    """Note the line of a scalar or the start of a collection (or of the key it is, in a mapping)."""
+    if event.tag is not None:
+        tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+        raise ContentError(filename, f"YAML tags ({tag}) are not allowed here: content is plain data", line)
+    if isinstance(event, yaml.ScalarEvent) and not event.style and _LONG_NUMBER.fullmatch(event.value):
+        raise ContentError(filename, f"a number with {len(event.value):,} digits is too long to read", line)
+    path: tuple[str | int, ...] = ()
+    if stack:
+        frame = stack[-1]
+        if not frame.mapping:
+            path, frame.index = (*frame.path, frame.index), frame.index + 1
+        elif frame.key is None:
+            _index_key(event, frame, lines, filename, line)
+            return
+        else:
+            path, frame.key = (*frame.path, frame.key), None
+    lines.setdefault(path, line)
+    if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+        if len(stack) >= MAX_DEPTH:
+            raise ContentError(filename, TOO_DEEP, line)
+        stack.append(_Frame(path, isinstance(event, yaml.MappingStartEvent)))
+
+
+def _index_key(
+    event: yaml.ScalarEvent | yaml.CollectionStartEvent, frame: _Frame, lines: Lines, filename: str, line: int
+) -> None:
+    if not isinstance(event, yaml.ScalarEvent):
+        raise ContentError(filename, "invalid YAML: a key must be a plain name, not a list or mapping", line)
+    key = (*frame.path, event.value)
+    if key in lines:
+        raise ContentError(filename, f"{event.value}: duplicate key (first given on line {lines[key]})", line)
+    lines[key] = line
+    frame.key = event.value
+
+
+def _invalid_yaml(exc: yaml.YAMLError, text: str, filename: str, line: int | None) -> ContentError:
+    """What PyYAML refused, at its line."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        where = mark.line + 1 if mark else None
+        if _LIBYAML_TOO_DEEP in (exc.problem or ""):
+            return ContentError(filename, TOO_DEEP, where)
+        return ContentError(filename, f"invalid YAML: {_yaml_problem(exc, text)}", where)
+    if isinstance(exc, yaml.reader.ReaderError):
+        where = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character or "?")
+        problem = f"character U+{char:04X} is not allowed ({exc.reason})"
+        return ContentError(filename, f"invalid YAML: {problem}", where)
+    return ContentError(filename, f"invalid YAML: {exc}", line)
 
 
 @dataclass

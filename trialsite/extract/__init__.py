@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import SeedError
 from ..model import Trial, blank
-from ..seeds import Seed
+from ..seeds import RegistryRecord, Seed
 from . import clinconnect, ctgov_export, registry_api, registry_csv, trialx, unknown
 from .conditions import headings_of
 from .drugs import DrugFindings, DrugIndex, drugs_in_intervention
@@ -15,9 +15,6 @@ from .enrollment import enrollment_in
 from .parsed import Parsed
 from .prose import design_in, endpoints_in, phases_in
 from .treatment import treatment_drugs
-
-if TYPE_CHECKING:
-    from ..registry_seeds import RegistryRecord
 
 # Most specific first: a TrialX page may contain an interventions-like line, an export never has
 # TrialX's headings.

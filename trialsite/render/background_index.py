@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import ClassVar
 
 from ..errors import BuildError
-from ..lock import scratch_dir, site_identity, site_kept
+from ..lock import site_kept
+from ..sitefolder import SiteFolder
 from .search import SEARCH_DIR, TIMEOUT, index_site
 
 STOP_WAIT = 5.0  # seconds a stopping preview gives the background index to clear its scratch
@@ -138,8 +139,8 @@ class BackgroundIndexer:
                 self._changed.notify_all()
 
     def _make(self) -> None:
-        site = site_identity(self.root)
-        scratch = scratch_dir(self.root, "search")
+        site = SiteFolder(self.root).identity()
+        scratch = SiteFolder(self.root).new_scratch("search")
         try:
             try:
                 _index_in_another_process(self.root, scratch / SEARCH_DIR, self._started)

@@ -13,9 +13,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from ..fsutil import key_of
 from ..slugs import term_slug
 from .listing import Listing
-from .pages import plan_key
 from .taxonomy import NOT_STATED, TAXONOMIES
 from .urls import Urls, term_route
 
@@ -25,7 +25,7 @@ FORMAT = 1  # bump when the file's shape changes
 
 def catalogue_key(listings: Sequence[Listing], urls: Urls) -> str:
     """Changes exactly when anything the file holds changes (a listing's digest covers its row)."""
-    return plan_key(CATALOGUE_ROUTE, FORMAT, urls.path(""), [listing.digest for listing in listings])
+    return key_of(CATALOGUE_ROUTE, FORMAT, urls.path(""), [listing.digest for listing in listings])
 
 
 def catalogue(listings: Sequence[Listing], urls: Urls) -> dict[str, Any]:

@@ -1,55 +1,45 @@
 """`build`: content -> site, on all cores, redoing only what changed since the last build.
 
-A build gathers everything before it publishes: trial files whose stamp changed are parsed,
-validated and rendered (in worker processes when there are many); any content problem stops
-the build before the site is touched. Index pages are planned from the trials' small listings
-(`lists.py`: after an edit, only the lists it touched) and rendered only when their key changed
-(`pages.py`); unchanged files are carried over. The result is published through an `output.py`
-strategy: a staged directory swapped in whole for `build`, files replaced one by one for the
-preview server, which keeps one builder, and so everything it knows, between edits.
+A build runs four stages, in this order (`SiteBuilder.build` shows them):
+
+1. find what changed (`changes.py`): the trial files whose stamps changed, and a fingerprint of
+   what every page depends on (settings, templates, vocabularies, trialsite's code);
+2. render the changed trials (`workers.py`, on all cores) and put their rows in the lists
+   (`trial_lists.py`), which say which lists the edit touched; any content problem stops the build
+   here, before the site is touched;
+3. plan every other file (`plans.py`, `pages.py`): each a plan with its key, rendered only when
+   the key changed; every unchanged file is carried over;
+4. publish (`publish.py`): a staged site swapped in whole for `build`, files replaced in place
+   for the preview server, which keeps one builder, and so everything it knows, between edits.
 """
 
 from __future__ import annotations
 
-import hashlib
-import itertools
-import multiprocessing
 import os
-import sys
 import time
-import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError
-
-from ..content import DRUGS_FILE, PACKAGE_DRUGS, TRIALS_DIR, InvalidContent, drug_vocabulary, load_trial
+from ..content import InvalidContent, drug_vocabulary
 from ..errors import BuildError, ContentError
-from ..lock import site_identity
-from ..model import DrugVocabulary
-from . import background_index, catalogue, exports, feeds, search
+from ..fsutil import key_of
+from .changes import Changes, LastBuild, Sources, find_changes, trust_old_stamps
 from .config import SiteConfig
-from .lists import Change, TrialLists
-from .output import LiveOutput, StagedOutput, check_replaceable, write_file
-from .pages import Page, PagePlan, index_plans, indexable_routes, list_pages, plan_key, trial_page
-from .state import BuildState, ExportRows, Stamp, TrialRecord
-from .taxonomy import NOT_STATED, TAXONOMIES
-from .trialview import trial_view
-from .urls import Urls, output_path, term_route, trial_route
+from .manifest import Kind, Manifest, Output
+from .pages import PagePlan, repaged_lists
+from .plans import FilePlan, Plan, SiteInputs, site_plans
+from .publish import Publisher, StagedPublisher
+from .renderer import Renderer, drug_class_table
+from .search import Progress, no_progress
+from .state import BuildState, ExportRows, TrialRecord
+from .taxonomy import TAXONOMIES
+from .templates import TEMPLATES_DIR
+from .trial_lists import Change
+from .urls import output_path, trial_route
+from .workers import Job, Result, TrialJob, WorkerContext, run_jobs
 
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
-TEMPLATES_DIR = PACKAGE_DIR / "templates"  # the package's; a catalogue's templates/ overrides them
-TEMPLATES_FOLDER = "templates"  # a catalogue's own templates, beside its site.toml
-STATIC_DIR = "static"
-ROW_TEMPLATE = "partials/trial_row.html"
-# Below this many jobs, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 64
 STATE_BATCH = 500  # trial records written to the build state at a time
-# GitHub Pages refuses a published site over 1 GB; warn while there is still room.
-PAGES_LIMIT = 1024**3
-PAGES_WARNING = int(PAGES_LIMIT * 0.8)
-DEFERRED = "deferred"  # the key of a file the preview writes after the build (`write_deferred`)
 
 
 @dataclass(frozen=True)
@@ -63,161 +53,14 @@ class BuildResult:
 
 
 @dataclass
-class Known:
-    """What the last build made: read from the build state once, then kept up to date in memory,
-    so a long-lived builder (the preview server) does no per-build loading at all."""
+class Missing:
+    """Files the build state promised that are missing from the site on disk."""
 
-    fingerprint: str
-    stamps: dict[str, Stamp]
-    outputs: dict[str, tuple[str, str]]  # site path -> (digest of bytes, key of inputs)
-    unsettled: dict[str, str] = field(default_factory=dict)  # see SETTLE_NS
-    lists: TrialLists | None = None  # every trial's listing; None until `load_records`
-    shared: dict[str, bool] = field(default_factory=dict)  # rendered with the file name in its <title>
-    files: dict[str, tuple[str, Stamp]] | None = None  # the trial files as the last build found them
-    checked: bool = False  # every output was seen on disk, or written, by this process
+    trials: list[str] = field(default_factory=list)  # slugs whose pages are gone
+    pages: bool = False  # some other page is gone
 
-    @classmethod
-    def load(cls, state: BuildState, fingerprint: str) -> Known:
-        """Stamps and outputs only: enough to see that nothing changed. `load_records` reads the
-        listings (the bulk of the state) when a build has something to do."""
-        stamps, unsettled = state.stamps()
-        return cls(fingerprint, stamps, state.outputs(), unsettled)
-
-    @classmethod
-    def nothing(cls, fingerprint: str) -> Known:
-        return cls(fingerprint, {}, {}, lists=TrialLists())
-
-    def load_records(self, state: BuildState) -> None:
-        if self.lists is None:
-            records = state.records()
-            self.lists = TrialLists(listing for listing, _ in records.values())
-            self.shared = {slug: shared for slug, (_, shared) in records.items()}
-
-
-def state_path(out_dir: Path) -> Path:
-    return out_dir.parent / f".{out_dir.name}.build-state.sqlite"
-
-
-def template_dirs(templates_dir: Path) -> list[Path]:
-    """Where templates and static files are looked up, the first match winning: `templates_dir`
-    (a catalogue's own, which needs to hold only the files it changes), then the package's."""
-    return list(dict.fromkeys([templates_dir, TEMPLATES_DIR]))
-
-
-def template_environment(templates_dir: Path, config: SiteConfig) -> Environment:
-    # Autoescape everywhere: content is data and is never trusted as markup or template source.
-    env = Environment(
-        loader=FileSystemLoader(template_dirs(templates_dir)),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,  # one build, one set of templates: no stat() per include
-    )
-    urls = Urls(config.base_url)
-    env.globals.update(
-        url=urls.path, absolute=urls.absolute, site=config, taxonomies=TAXONOMIES, NOT_STATED=NOT_STATED
-    )
-    return env
-
-
-class Renderer:
-    """Everything a process needs to render pages: templates, settings, the drug table."""
-
-    def __init__(self, templates_dir: Path, config: SiteConfig, drug_classes: dict[str, str]):
-        self.env = template_environment(templates_dir, config)
-        for name in self.env.list_templates(extensions=["html"]):  # compiled once, before workers fork
-            try:
-                self.env.get_template(name)
-            except TemplateSyntaxError as exc:
-                raise _located(exc, name) from exc
-        self.config = config
-        self.urls = Urls(config.base_url)
-        self.drug_classes = drug_classes
-
-    def page(self, page: Page) -> bytes:
-        """Render one page; a template mistake becomes a BuildError naming the template's file:line."""
-        try:
-            return self.env.get_template(page.template).render(page=page, **page.context).encode("utf-8")
-        except TemplateSyntaxError as exc:
-            raise _located(exc, page.template) from exc
-        except Exception as exc:
-            frame = _template_frame(exc, self.env)
-            if frame is None:
-                raise  # not a template's mistake: a bug, with its traceback
-            message = f"{type(exc).__name__}: {exc} (rendering {page.template})"
-            raise BuildError(frame.filename, message, frame.lineno) from exc
-
-    def trial(self, slug: str, path: Path, title_shared: bool) -> tuple[TrialRecord, ExportRows, bytes]:
-        stamp = file_stamp(path)
-        # Digested before it is parsed: a write in between makes the next build read it again.
-        unsettled = digest(path.read_bytes()) if time.time_ns() - stamp[0] < SETTLE_NS else None
-        trial = load_trial(path)
-        view = trial_view(slug, trial)
-        row = self.env.get_template(ROW_TEMPLATE).render(trial=view.listing)
-        view = replace(view, listing=replace(view.listing, row_html=row))
-        html = self.page(trial_page(view, title_shared, self.config, self.urls, self.drug_classes))
-        rows = exports.export_rows(slug, trial, self.urls)
-        entry = (digest(html), search.trial_page_key(html))
-        return TrialRecord(slug, stamp, unsettled, title_shared, view.listing, entry), rows, html
-
-
-def _located(exc: TemplateSyntaxError, template: str) -> BuildError:
-    return BuildError(exc.filename or exc.name or template, exc.message or str(exc), exc.lineno)
-
-
-def _template_frame(exc: Exception, env: Environment) -> traceback.FrameSummary | None:
-    """The innermost traceback frame inside a template (Jinja maps those frames to template lines)."""
-    roots = [str(Path(path).resolve()) for path in env.loader.searchpath]  # type: ignore[union-attr]
-    frames = traceback.extract_tb(exc.__traceback__)
-    return next((frame for frame in reversed(frames) if frame.filename.startswith(tuple(roots))), None)
-
-
-def file_stamp(path: Path) -> Stamp:
-    stat = path.stat()
-    return (stat.st_mtime_ns, stat.st_size)
-
-
-# A trial file is read again when its stamp changes, but a write changes the stamp only if the
-# clock ticked since the last one, and file systems that keep modification times to the second
-# (or two) give two quick saves of the same size the same stamp. So for a file read within
-# SETTLE_NS of its last write the build state also keeps the digest of what was read, and later
-# builds compare contents until the stamp is old enough to trust (the way git treats "racily
-# clean" files): the cache is keyed by what the files hold, and stamps are only its shortcut.
-SETTLE_NS = 2_000_000_000
-
-
-def digest(data: bytes) -> str:
-    return hashlib.sha1(data).hexdigest()
-
-
-# Worker processes are forked after these are set, and inherit them.
-_RENDERER: Renderer | None = None
-_ROOT: Path | None = None
-_PLANS: list[PagePlan] = []
-
-
-def _render_trial_job(
-    job: tuple[str, str, bool],
-) -> tuple[str, tuple[TrialRecord, ExportRows] | None, list[ContentError]]:
-    slug, path, title_shared = job
-    try:
-        record, rows, html = _RENDERER.trial(slug, Path(path), title_shared)
-    except InvalidContent as exc:
-        return slug, None, exc.problems
-    except OSError as exc:
-        return slug, None, [ContentError(path, f"cannot read: {exc.strerror}")]
-    write_file(_ROOT, output_path(record.listing.route), html)
-    return slug, (record, rows), []
-
-
-def _render_plan_job(index: int) -> tuple[str, str]:
-    plan = _PLANS[index]
-    data = _RENDERER.page(plan.make())
-    path = output_path(plan.route)
-    write_file(_ROOT, path, data)
-    return path, digest(data)
+    def __bool__(self) -> bool:
+        return bool(self.trials) or self.pages
 
 
 class SiteBuilder:
@@ -229,278 +72,185 @@ class SiteBuilder:
         out_dir: Path,
         config: SiteConfig,
         templates_dir: Path = TEMPLATES_DIR,
-        live: bool = False,
+        publisher: Publisher | None = None,
         workers: int | None = None,
-        progress: search.Progress = search.no_progress,
+        progress: Progress = no_progress,
     ):
-        self.content_dir = content_dir
-        self.out_dir = out_dir
+        self.sources = Sources(content_dir, templates_dir, config)
         self.config = config
-        self.templates_dir = templates_dir  # a catalogue's own; what it lacks comes from the package's
-        self.live = live
+        self.out_dir = out_dir
+        self.publisher = publisher or StagedPublisher(out_dir)
         self.workers = workers or os.cpu_count() or 1
         self.progress = progress
-        self.known: Known | None = None
-        self._renderer: tuple[str, Renderer] | None = None  # kept while templates are unchanged
-        self.deferred: dict[str, FilePlan] = {}  # live mode: large files out of date, for write_deferred
-        self._edits = itertools.count()  # live mode: names each search index asked of the background
-        self._site: tuple[int, int] | None = None  # live mode: the site directory it built into
+        self.last: LastBuild | None = None
+        self._renderer: tuple[str, Renderer] | None = None  # kept while the fingerprint is unchanged
 
     def build(self, clean: bool = False, touched: Iterable[Path] | None = None) -> BuildResult:
         """`touched`: the files that changed since the last build, when the caller knows (the
         preview's watcher does); trial files are then looked at one by one, not all scanned."""
         start = time.perf_counter()
         touched = None if touched is None else list(touched)
-        if not self.live:
-            check_replaceable(self.out_dir, protected=(self.content_dir, self.templates_dir))
-        if not self.content_dir.is_dir():
-            raise BuildError(self.content_dir, "content directory not found")
-        if self.live and site_identity(self.out_dir) != self._site:
-            self.known = None  # a `build` replaced the site: what this builder remembers is gone
-        state = BuildState(state_path(self.out_dir))
+        self.publisher.check(protected=(self.sources.content_dir, self.sources.templates_dir))
+        if not self.sources.content_dir.is_dir():
+            raise BuildError(self.sources.content_dir, "content directory not found")
+        if self.publisher.site_replaced():
+            self.last = None  # a `build` replaced the site: what this builder remembers is gone
+        state = BuildState(self.publisher.folder.state)
         try:
-            fingerprint = self._fingerprint(touched)
-            if self.known is None or self.known.fingerprint != fingerprint:
-                self.known = Known.load(state, fingerprint) if state.fingerprint() == fingerprint else None
-            if clean or self.known is None or not (self.out_dir / "index.html").is_file():
-                state.reset(fingerprint)
-                self.known = Known.nothing(fingerprint)
-            result = self._build(state, start, touched)
-            self._site = site_identity(self.out_dir)
-            return result
+            last = self._last_build(state, clean, touched)
+            changes = find_changes(self.sources, last, touched)
+            replan = self.publisher.must_replan(last.outputs)
+            trust_old_stamps(state, last, changes)
+            if changes.changed or changes.removed or replan or not self._site_complete(last):
+                written, removed = self._publish(state, last, changes, replan)
+            else:
+                written, removed = self._nothing_to_do(state, last)
+            last.files, last.checked = changes.files, True
+            self.publisher.built()
+            seconds = time.perf_counter() - start
+            return BuildResult(self.out_dir, len(changes.files), len(last.outputs), written, removed, seconds)
         except BaseException:
-            self.known = None  # a failed build may have left the state file and memory apart
+            self.last = None  # a failed build may have left the state file and memory apart
             raise
         finally:
             state.close()
 
-    def _fingerprint(self, touched: list[Path] | None) -> str:
-        """Changes when anything every page depends on changes: settings, templates, the drug
-        vocabularies (the package's and the catalogue's), or trialsite's own code. Unchanged when
-        only trial files were touched."""
-        if self.known is not None and touched is not None and all(map(self._is_trial_file, touched)):
-            return self.known.fingerprint
-        parts = [repr(self.config).encode()]
-        drugs = self.content_dir / DRUGS_FILE
-        for base, paths in (
-            *((folder, sorted(folder.rglob("*"))) for folder in template_dirs(self.templates_dir)),
-            (PACKAGE_DIR, sorted([*PACKAGE_DIR.rglob("*.py"), PACKAGE_DRUGS])),
-            (self.content_dir, [drugs] if drugs.exists() else []),
-        ):
-            for path in paths:
-                if path.is_file():
-                    parts += [path.relative_to(base).as_posix().encode(), path.read_bytes()]
-        return digest(b"\0".join(parts))
+    def _last_build(self, state: BuildState, clean: bool, touched: list[Path] | None) -> LastBuild:
+        """What the last build made; nothing when the fingerprint changed, the site is gone or
+        `clean` asks for a full build. The fingerprint is not made again when only trial files
+        were touched."""
+        if self.last is not None and self.sources.only_trial_files(touched):
+            fingerprint = self.last.fingerprint
+        else:
+            fingerprint = self.sources.fingerprint()
+        if self.last is None or self.last.fingerprint != fingerprint:
+            self.last = LastBuild.load(state, fingerprint) if state.fingerprint() == fingerprint else None
+        if clean or self.last is None or not (self.out_dir / "index.html").is_file():
+            state.reset(fingerprint)
+            self.last = LastBuild.nothing(fingerprint)
+        return self.last
 
-    def _is_trial_file(self, path: Path) -> bool:
-        trials_dir = os.path.abspath(self.content_dir / TRIALS_DIR)
-        return path.suffix == ".yaml" and os.path.dirname(os.path.abspath(path)) == trials_dir
-
-    def _build(self, state: BuildState, start: float, touched: list[Path] | None) -> BuildResult:
-        known = self.known
-        files, candidates = self._scan(touched)
-        changed = sorted(slug for slug in candidates if slug in files and self._is_changed(slug, *files[slug]))
-        removed_trials = sorted(slug for slug in candidates if slug not in files and slug in known.stamps)
-        outputs = known.outputs
+    def _site_complete(self, last: LastBuild) -> bool:
         root = str(self.out_dir) + os.sep
-        # A preview leaves its large files to a writer that may not have run: plan everything.
-        replan = not self.live and any(key == DEFERRED for _, key in outputs.values())
-        self._settle(state, candidates, set(changed), files)
-        unchanged = not (changed or removed_trials or replan)
-        if outputs and unchanged and all(os.path.isfile(root + path) for path in outputs):
-            known.files, known.checked = files, True
-            if self.live:  # ready for the first edit, so that it is as quick as the rest
-                known.load_records(state)
-                self._renderer_for(known)
-                for taxonomy in TAXONOMIES:
-                    known.lists.terms(taxonomy)
-            return BuildResult(self.out_dir, len(files), len(outputs), (), (), time.perf_counter() - start)
-        known.load_records(state)
-        renderer = self._renderer_for(known)
-        output = LiveOutput(self.out_dir, trusted=known.checked) if self.live else StagedOutput(self.out_dir)
+        return bool(last.outputs) and all(os.path.isfile(root + path) for path in last.outputs)
+
+    def _nothing_to_do(self, state: BuildState, last: LastBuild) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        if self.publisher.warms_up:
+            lists = last.load_lists(state)
+            self._renderer_for(last.fingerprint)
+            for taxonomy in TAXONOMIES:
+                lists.terms(taxonomy)
+        return (), ()
+
+    def _publish(
+        self, state: BuildState, last: LastBuild, changes: Changes, replan: bool
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        last.load_lists(state)
+        renderer = self._renderer_for(last.fingerprint)
+        self.publisher.open(trusted=last.checked)
+        context = WorkerContext(renderer, self.publisher.root)
         try:
             with state.transaction():
-                written, removed, total = self._render(state, renderer, output, files, changed, removed_trials, replan)
-                output.commit()
+                written, removed = self._render(state, context, last, changes, replan)
+                self.publisher.commit()
         except BaseException:
-            output.abort()
+            self.publisher.abort()
             raise
-        known.files, known.checked = files, True
-        return BuildResult(self.out_dir, len(files), total, written, removed, time.perf_counter() - start)
-
-    def _is_changed(self, slug: str, path: str, stamp: Stamp) -> bool:
-        if self.known.stamps.get(slug) != stamp:
-            return True
-        read = self.known.unsettled.get(slug)
-        try:
-            return read is not None and digest(Path(path).read_bytes()) != read
-        except OSError:
-            return True  # rendering it names the problem
-
-    def _settle(
-        self, state: BuildState, candidates: set[str], changed: set[str], files: dict[str, tuple[str, Stamp]]
-    ) -> None:
-        """Trust the stamps of trials looked at and found unchanged whose stamps are now old
-        enough (see SETTLE_NS). Goes over the few unsettled trials, not the catalogue."""
-        unsettled = self.known.unsettled
-        now = time.time_ns()
-        settled = sorted(
-            slug for slug in unsettled
-            if slug in candidates and slug not in changed and slug in files and now - files[slug][1][0] >= SETTLE_NS
-        )
-        state.settle(settled)
-        for slug in settled:
-            del unsettled[slug]
-
-    def _renderer_for(self, known: Known) -> Renderer:
-        if self._renderer is None or self._renderer[0] != known.fingerprint:
-            drug_classes = drug_class_table(drug_vocabulary(self.content_dir))
-            self._renderer = (known.fingerprint, Renderer(self.templates_dir, self.config, drug_classes))
-        return self._renderer[1]
-
-    def write_deferred(self, root: Path | None = None) -> dict[str, FilePlan]:
-        """Write the large files a live build left out of date, into the site or under `root`
-        at the same paths; the plans written. This runs on another thread than the build, so
-        the exports read the build state through a connection of their own. Each file is
-        replaced whole."""
-        pending, self.deferred = self.deferred, {}
-        state = BuildState(state_path(self.out_dir))
-        try:
-            own_connection = {plan.route: plan for plan in export_plans(state, lambda: DEFERRED)}
-            for route, plan in sorted(pending.items()):
-                own_connection.get(route, plan).write(root or self.out_dir)
-        except BaseException:
-            self.defer(pending)
-            raise
-        finally:
-            state.close()
-        return pending
-
-    def defer(self, plans: dict[str, FilePlan]) -> None:
-        """Still out of date: the next `write_deferred` writes them (newer plans win)."""
-        self.deferred = {**plans, **self.deferred}
-
-    def _scan(self, touched: list[Path] | None) -> tuple[dict[str, tuple[str, Stamp]], set[str]]:
-        """Every trial file with its stamp, and the trials that may have changed: from the last
-        build's list and `touched` when each touched file is a trial file, by reading the folder
-        otherwise."""
-        trials_dir = self.content_dir / TRIALS_DIR
-        known_files = self.known.files
-        if known_files is None or touched is None or not all(map(self._is_trial_file, touched)):
-            files = self._scan_all(trials_dir)
-            return files, files.keys() | self.known.stamps.keys()
-        files = known_files  # updated in place: a failed build forgets it (see `build`)
-        for path in touched:
-            if not path.exists() and not path.is_symlink():
-                files.pop(path.stem, None)
-            elif path.is_file():
-                files[path.stem] = (str(trials_dir / path.name), file_stamp(path))
-            else:
-                return self._scan(None)  # which names what is not a regular file, as check does
-        return files, {path.stem for path in touched}
-
-    @staticmethod
-    def _scan_all(trials_dir: Path) -> dict[str, tuple[str, Stamp]]:
-        if not trials_dir.is_dir():
-            return {}
-        with os.scandir(trials_dir) as entries:
-            named = [entry for entry in entries if entry.name.endswith(".yaml")]
-        # `check` names a directory or a dangling link where a trial file should be; so does build.
-        odd = [ContentError(entry.path, "not a regular file") for entry in named if not entry.is_file()]
-        if odd:
-            raise InvalidContent(sorted(odd, key=lambda problem: problem.path))
-        found = {}
-        for entry in named:
-            stat = entry.stat()
-            found[entry.name[: -len(".yaml")]] = (entry.path, (stat.st_mtime_ns, stat.st_size))
-        return dict(sorted(found.items()))
+        return written, removed
 
     def _render(
-        self,
-        state: BuildState,
-        renderer: Renderer,
-        output: StagedOutput | LiveOutput,
-        files: dict[str, tuple[str, Stamp]],
-        changed: list[str],
-        removed_trials: list[str],
-        replan: bool,
-    ) -> tuple[tuple[str, ...], tuple[str, ...], int]:
-        global _RENDERER, _ROOT
-        _RENDERER, _ROOT = renderer, output.root
-        known = self.known
-        old_outputs = known.outputs
-        full = replan or not old_outputs  # every page is planned
-        records, change = self._update_trials(state, files, changed, removed_trials, full)
-        new_outputs = {output_path(r.listing.route): r.page_entry for r in records.values()}
-        stamps = known.stamps
+        self, state: BuildState, context: WorkerContext, last: LastBuild, changes: Changes, replan: bool
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Render the changed trials, plan and render the rest, carry over what is unchanged."""
+        old = last.outputs
+        full = replan or not old  # every file is planned
+        records, change = self._update_trials(state, context, last, changes, full)
+        new: Manifest = {output_path(r.listing.route): r.page_entry for r in records.values()}
+        inputs = self._site_inputs(state, context.renderer, last)
+        edit = None if full else change
+        plans = site_plans(inputs, edit)
+        missing = self._keep_unchanged(old, new, plans, edit, changes.removed)
+        if missing:  # the site on disk lost files the state promised: make those again
+            jobs = [(slug, changes.files[slug][0], last.shared[slug]) for slug in missing.trials]
+            more = self._render_trials(state, context, jobs)
+            records.update(more)
+            new.update({output_path(r.listing.route): r.page_entry for r in more.values()})
+            if missing.pages:
+                plans = site_plans(inputs, None)
+        state.drop_trials(changes.removed)
+        trial_pages = [output_path(record.listing.route) for record in records.values()]
+        written = trial_pages + self._render_plans(context, plans, old, new)
+        trial_pages += [output_path(trial_route(slug)) for slug in changes.removed]
+        written += self.publisher.index(old, new, trial_pages, self.progress)
+        removed = sorted(set(old) - set(new))
+        for path in removed:
+            self.publisher.remove(path)
+        state.put_outputs(new, old)
+        last.outputs = new
+        return tuple(sorted(written)), tuple(removed)
+
+    def _site_inputs(self, state: BuildState, renderer: Renderer, last: LastBuild) -> SiteInputs:
+        assert last.lists is not None
+        stamps = last.stamps
 
         def exports_key() -> str:
-            return plan_key(sorted(stamps.items()))
+            return key_of(sorted(stamps.items()))
 
-        plans = self._site_plans(renderer, state, exports_key, None if full else change)
-        lost = self._carry(output, old_outputs, new_outputs, plans, None if full else change, removed_trials)
-        if lost:  # the site on disk lost files the state promised: make those again
-            more = self._render_trials(state, [(slug, files[slug][0], known.shared[slug]) for slug in lost.trials])
-            records.update(more)
-            new_outputs.update({output_path(r.listing.route): r.page_entry for r in more.values()})
-            if lost.pages:
-                plans = self._site_plans(renderer, state, exports_key, None)
-        state.drop_trials(removed_trials)
-        trial_pages = [output_path(record.listing.route) for record in records.values()]
-        written = trial_pages + self._render_plans(output, plans, old_outputs, new_outputs)
-        trial_pages += [output_path(trial_route(slug)) for slug in removed_trials]
-        written += self._index(output, old_outputs, new_outputs, trial_pages)
-        removed = sorted(set(old_outputs) - set(new_outputs))
-        for path in removed:
-            output.remove(path)
-        state.put_outputs(new_outputs, old_outputs)
-        known.outputs = new_outputs
-        return tuple(sorted(written)), tuple(removed), len(new_outputs)
+        lists, templates_dir = last.lists, self.sources.templates_dir
+        return SiteInputs(lists, self.config, renderer.urls, renderer.drug_classes, templates_dir, state, exports_key)
 
     def _update_trials(
-        self,
-        state: BuildState,
-        files: dict[str, tuple[str, Stamp]],
-        changed: list[str],
-        removed_trials: list[str],
-        full: bool,
+        self, state: BuildState, context: WorkerContext, last: LastBuild, changes: Changes, full: bool
     ) -> tuple[dict[str, TrialRecord], Change]:
         """Render the changed trials' pages and put their listings in the lists; what changed."""
-        known = self.known
-        jobs = [(slug, files[slug][0], known.shared.get(slug, False)) for slug in changed]
-        records = self._render_trials(state, jobs)
-        change = known.lists.update({**dict.fromkeys(removed_trials), **{s: r.listing for s, r in records.items()}})
-        titled = known.lists.by_slug if full else {s for t in change.titles for s in known.lists.slugs_titled(t)}
-        records.update(self._fix_shared_titles(state, titled, records, files))
-        for slug in removed_trials:
-            known.stamps.pop(slug)
-            known.shared.pop(slug, None)
-            known.unsettled.pop(slug, None)
+        lists = last.lists
+        assert lists is not None
+        jobs = [(slug, changes.files[slug][0], last.shared.get(slug, False)) for slug in changes.changed]
+        records = self._render_trials(state, context, jobs)
+        change = lists.update({**dict.fromkeys(changes.removed), **{s: r.listing for s, r in records.items()}})
+        titled = lists.by_slug if full else {s for t in change.titles for s in lists.slugs_titled(t)}
+        records.update(self._fix_shared_titles(state, context, last, titled, records, changes))
+        for slug in changes.removed:
+            last.stamps.pop(slug)
+            last.shared.pop(slug, None)
+            last.fresh.pop(slug, None)
         for slug, record in records.items():
-            known.stamps[slug], known.shared[slug] = record.stamp, record.title_shared
-            if record.unsettled is None:
-                known.unsettled.pop(slug, None)
+            last.stamps[slug], last.shared[slug] = record.stamp, record.title_shared
+            if record.fresh is None:
+                last.fresh.pop(slug, None)
             else:
-                known.unsettled[slug] = record.unsettled
+                last.fresh[slug] = record.fresh
         return records, change
 
-    def _index(self, output, old_outputs, new_outputs, trial_pages: list[str]) -> list[str]:
-        """The search index: made now by `build`; by the preview, asked of the background when
-        what search reads of a trial page this build wrote or removed (`trial_pages`) changed."""
-        if not self.live:
-            return search.update_index(output.root, output.keep, old_outputs, new_outputs, self.progress)
-        read = [(old_outputs.get(path, ("", ""))[1], new_outputs.get(path, ("", ""))[1]) for path in trial_pages]
-        if any(before != after for before, after in read) or not (output.root / search.SEARCH_DIR).is_dir():
-            background_index.BackgroundIndexer.of(output.root).request(f"{search.SEARCH_KEY}:{next(self._edits)}")
-        return []
+    def _fix_shared_titles(
+        self,
+        state: BuildState,
+        context: WorkerContext,
+        last: LastBuild,
+        slugs: Iterable[str],
+        records: dict[str, TrialRecord],
+        changes: Changes,
+    ) -> dict[str, TrialRecord]:
+        """A trial's page title names its file when another trial has the same title; that can
+        change when any trial's title changes, so those few pages are rendered again."""
+        lists = last.lists
+        assert lists is not None
+        wrong = []
+        for slug in sorted(slugs):
+            rendered_with = records[slug].title_shared if slug in records else last.shared[slug]
+            if lists.title_shared(slug) != rendered_with:
+                wrong.append((slug, changes.files[slug][0], lists.title_shared(slug)))
+        return self._render_trials(state, context, wrong)
 
-    def _render_trials(self, state: BuildState, jobs: list[tuple[str, str, bool]]) -> dict[str, TrialRecord]:
+    def _render_trials(
+        self, state: BuildState, context: WorkerContext, jobs: list[TrialJob]
+    ) -> dict[str, TrialRecord]:
         """Render trial pages; their records go into the build state as they come (the export
         rows, most of a record's bytes, are not held for the whole catalogue)."""
         records: dict[str, TrialRecord] = {}
         problems: list[ContentError] = []
         batch: list[tuple[TrialRecord, ExportRows]] = []
-        for slug, rendered, job_problems in self._map(_render_trial_job, jobs, "trials"):
+        for slug, rendered, job_problems in self._run(context.render_trial, jobs, "trials"):
             problems += job_problems
             if rendered is not None:
                 records[slug] = rendered[0]
@@ -513,223 +263,87 @@ class SiteBuilder:
             raise InvalidContent(sorted(problems, key=lambda p: (p.path, p.line or 0)))
         return records
 
-    def _fix_shared_titles(
-        self, state: BuildState, slugs: Iterable[str], records: dict[str, TrialRecord], files
-    ) -> dict[str, TrialRecord]:
-        """A trial's page title names its file when another trial has the same title; that can
-        change when any trial's title changes, so those few pages are rendered again."""
-        lists, shared = self.known.lists, self.known.shared
-        wrong = []
-        for slug in sorted(slugs):
-            rendered_with = records[slug].title_shared if slug in records else shared[slug]
-            if lists.title_shared(slug) != rendered_with:
-                wrong.append((slug, files[slug][0], lists.title_shared(slug)))
-        return self._render_trials(state, wrong)
-
-    def _carry(self, output, old_outputs, new_outputs, plans, change: Change | None, removed_trials) -> Lost:
+    def _keep_unchanged(
+        self, old: Manifest, new: Manifest, plans: list[Plan], change: Change | None, removed: list[str]
+    ) -> Missing:
         """Carry over from the current site every file this build neither renders nor plans:
         trial pages, and (when an edit planned only the lists it touched) every other page; in
         the preview, the search bundle's entries as they are (`background_index.BackgroundIndexer`).
         Pages of a list that was planned and has fewer pages now, of a term that is gone and of
         a removed trial are left out. Returns what was missing from the site on disk."""
         planned = {output_path(plan.route) for plan in plans}
-        dropped = {output_path(trial_route(slug)) for slug in removed_trials}
-        if change is not None and change.listed:
-            bases = [""] + [term_route(key, slug) for key, slug in change.terms]
-            dropped.update(path for base in bases for path in list_pages(base, old_outputs))
-        if isinstance(output, LiveOutput) and output.trusted and change is not None:
+        dropped = {output_path(trial_route(slug)) for slug in removed}
+        if change is not None:
+            dropped |= repaged_lists(change, old)
+        if change is not None and self.publisher.carries_all():
             # The site is as this process left it: carry everything over at once.
-            rendered = dict(new_outputs)
-            new_outputs.update(old_outputs)
-            new_outputs.update(rendered)
+            rendered = dict(new)
+            new.update(old)
+            new.update(rendered)
             for path in (planned | dropped) - rendered.keys():
-                new_outputs.pop(path, None)
-            return Lost()
-        lost = Lost()
-        for path, entry in old_outputs.items():
-            if path in new_outputs or path in planned or path in dropped:
+                new.pop(path, None)
+            return Missing()
+        missing = Missing()
+        for path, entry in old.items():
+            if path in new or path in planned or path in dropped:
                 continue
-            if search.is_search_entry(entry):  # the build's business, or the background indexer's
-                if self.live:
-                    new_outputs[path] = entry
+            if entry.kind is Kind.SEARCH:  # the build's business, or the background indexer's
+                if self.publisher.keeps_search_entries:
+                    new[path] = entry
                 continue
-            if change is None and not search.is_trial_page_entry(entry):
+            if change is None and entry.kind is not Kind.TRIAL_PAGE:
                 continue
-            if output.keep(path):
-                new_outputs[path] = entry
-            elif search.is_trial_page_entry(entry):
-                lost.trials.append(path.split("/")[1])
+            if self.publisher.keep(path):
+                new[path] = entry
+            elif entry.kind is Kind.TRIAL_PAGE:
+                missing.trials.append(path.split("/")[1])
             else:
-                lost.pages = True
-        return lost
+                missing.pages = True
+        return missing
 
-    def _site_plans(
-        self, renderer: Renderer, state: BuildState, exports_key: Callable[[], str], change: Change | None
-    ) -> list[PagePlan | FilePlan]:
-        """What to plan: every page and file (`change` None), or what an edit may have changed."""
-        plans: list[PagePlan | FilePlan] = list(export_plans(state, exports_key))
-        if change is not None and not change.listed:
-            return plans  # no list shows anything new (an edit to a trial's details)
-        lists, urls = self.known.lists, renderer.urls
-        ordered = list(lists.ordered)  # as of this build: the preview writes catalogue.json later
-        plans += index_plans(lists, renderer.drug_classes, self.config, None if change is None else change.terms)
-        plans += [
-            FilePlan(feeds.FEED_ROUTE, *feeds.atom_feed_plan(lists.newest(), self.config, urls)),
-            FilePlan(feeds.ROBOTS_ROUTE, lambda: plan_key(urls.absolute("")), lambda: [feeds.robots(urls)]),
-            FilePlan(
-                catalogue.CATALOGUE_ROUTE,
-                lambda: catalogue.catalogue_key(ordered, urls),
-                lambda: [catalogue.catalogue_json(ordered, urls)],
-                deferrable=True,
-            ),
-        ]
-        if change is None or change.members:  # otherwise no page came or went
-            indexable = indexable_routes(lists)
-            sitemap = FilePlan(
-                feeds.SITEMAP_ROUTE, lambda: plan_key(indexable), lambda: [feeds.sitemap(indexable, urls)]
-            )
-            plans.append(sitemap)
-        for path, data in read_static(self.templates_dir).items():
-            plans.append(FilePlan(path, lambda data=data: digest(data), lambda data=data: [data]))
-        return plans
-
-    def _render_plans(self, output, plans, old_outputs, new_outputs) -> list[str]:
+    def _render_plans(self, context: WorkerContext, plans: list[Plan], old: Manifest, new: Manifest) -> list[str]:
         """Carry over every planned file whose key is unchanged; render the rest."""
-        global _PLANS
-        _PLANS = []
         written: list[str] = []
+        context.plans = []
         for plan in plans:
             path = output_path(plan.route)
-            old = old_outputs.get(path)
-            if isinstance(plan, FilePlan) and plan.deferrable and self.live and old:
-                # Its key is not even made: the file is written later, and its entry never
-                # matches a key, so the next `build` writes it again whatever happens before.
-                new_outputs[path] = (old[0], DEFERRED)
-                self.deferred[plan.route] = plan
+            entry = old.get(path)
+            if isinstance(plan, FilePlan) and self.publisher.defer(plan, entry):
+                assert entry is not None
+                new[path] = entry.deferred()
                 continue
             key = plan.key if isinstance(plan, PagePlan) else plan.key()
-            if old and old[1] == key and output.keep(path):
-                new_outputs[path] = old
+            if entry is not None and entry.key == key and self.publisher.keep(path):
+                new[path] = entry
             elif isinstance(plan, FilePlan):
-                new_outputs[path] = (plan.write(output.root), key)
+                new[path] = Output(plan.write(self.publisher.root), key)
                 written.append(path)
             else:
-                _PLANS.append(plan)
-        keys = {output_path(plan.route): plan.key for plan in _PLANS}
-        for path, page_digest in self._map(_render_plan_job, list(range(len(_PLANS))), "pages"):
-            new_outputs[path] = (page_digest, keys[path])
+                context.plans.append(plan)
+        for path, page in self._run(context.render_page, list(range(len(context.plans))), "pages"):
+            new[path] = page
             written.append(path)
         return written
 
-    def _map(self, function, jobs: list, stage: str) -> Iterable:
-        """Run `function` over `jobs`, on all cores when there are enough of them to pay off."""
-        # The preview renders an edit's few pages at once; forking a pool would cost more.
-        threshold = PARALLEL_THRESHOLD * (10 if self.live else 1)
-        if len(jobs) < threshold or self.workers == 1:
-            for done, job in enumerate(jobs, start=1):
-                self.progress(stage, done, len(jobs))
-                yield function(job)
-            return
-        context = multiprocessing.get_context("fork")
-        with context.Pool(self.workers) as pool:
-            chunk = max(1, min(64, len(jobs) // (self.workers * 8)))
-            for done, result in enumerate(pool.imap_unordered(function, jobs, chunksize=chunk), start=1):
-                self.progress(stage, done, len(jobs))
-                yield result
+    def _run(self, function: Callable[[Job], Result], jobs: list[Job], stage: str) -> Iterable[Result]:
+        def progress(done: int, total: int) -> None:
+            self.progress(stage, done, total)
 
+        return run_jobs(function, jobs, self.workers, self.publisher.parallel_threshold, progress)
 
-@dataclass
-class Lost:
-    """Files the state promised that are missing from the site on disk."""
-
-    trials: list[str] = field(default_factory=list)  # slugs whose pages are gone
-    pages: bool = False  # some other page is gone
-
-    def __bool__(self) -> bool:
-        return bool(self.trials) or self.pages
-
-
-@dataclass(frozen=True)
-class FilePlan:
-    """A site file that is not a page: streamed out in chunks (the exports can be large)."""
-
-    route: str
-    key: Callable[[], str]  # made only when compared: the preview defers large files without it
-    chunks: Callable[[], Iterable[bytes]]
-    # Large, and read from the build state: the preview server writes it after the pages, in
-    # the background (`write_deferred`), so an edit's pages are served at once.
-    deferrable: bool = False
-
-    def write(self, root: Path) -> str:
-        target = root / self.route
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
-        hasher = hashlib.sha1()
-        with open(tmp, "wb") as handle:
-            for chunk in self.chunks():
-                hasher.update(chunk)
-                handle.write(chunk)
-        os.replace(tmp, target)
-        return hasher.hexdigest()
-
-
-def export_plans(state: BuildState, key: Callable[[], str]) -> list[FilePlan]:
-    """The open-data files, streamed from the rows the build state keeps for every trial."""
-    return [
-        FilePlan(exports.JSON_ROUTE, key, lambda: exports.trials_json(state.export_rows("json_row")), deferrable=True),
-        FilePlan(exports.CSV_ROUTE, key, lambda: exports.trials_csv(state.export_rows("csv_row")), deferrable=True),
-    ]
-
-
-def drug_class_table(vocabulary: DrugVocabulary) -> dict[str, str]:
-    """Drug class by case-folded canonical name, from the curated vocabularies (never DrugBank's
-    data, which only extraction loads)."""
-    return {drug.name.casefold(): drug.drug_class for drug in vocabulary.drugs if drug.drug_class}
-
-
-def read_static(templates_dir: Path) -> dict[str, bytes]:
-    """The stylesheet, scripts and icon, keyed by their site path (static/...); a catalogue's
-    own file of a name replaces the package's."""
-    found: dict[str, bytes] = {}
-    for folder in reversed(template_dirs(templates_dir)):
-        static_dir = folder / STATIC_DIR
-        for path in sorted(static_dir.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
-                found[f"{STATIC_DIR}/{path.relative_to(static_dir).as_posix()}"] = path.read_bytes()
-    return dict(sorted(found.items()))
-
-
-def site_size(out_dir: Path | str) -> int:
-    total = 0
-    with os.scandir(out_dir) as entries:
-        for entry in entries:
-            total += site_size(entry.path) if entry.is_dir(follow_symlinks=False) else entry.stat().st_size
-    return total
-
-
-class TerminalProgress:
-    """Counts on one terminal line, which each count overwrites; nothing when output is not a
-    terminal. `close` ends a line a failure left open, so an error starts on a line of its own."""
-
-    def __init__(self) -> None:
-        self.line_open = False
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if sys.stderr.isatty() and (done == total or done % 200 == 0 or total < 200):
-            self.line_open = done != total
-            print(f"\r\x1b[K  {stage}: {done}/{total}", end="" if self.line_open else "\n", file=sys.stderr, flush=True)
-
-    def close(self) -> None:
-        if self.line_open:
-            print(file=sys.stderr, flush=True)
-            self.line_open = False
+    def _renderer_for(self, fingerprint: str) -> Renderer:
+        if self._renderer is None or self._renderer[0] != fingerprint:
+            drug_classes = drug_class_table(drug_vocabulary(self.sources.content_dir))
+            self._renderer = (fingerprint, Renderer(self.sources.templates_dir, self.config, drug_classes))
+        return self._renderer[1]
 
 
 def build_site(
-    content_dir: Path, out_dir: Path, config: SiteConfig, templates_dir: Path = TEMPLATES_DIR, clean: bool = False
+    content_dir: Path,
+    out_dir: Path,
+    config: SiteConfig,
+    templates_dir: Path = TEMPLATES_DIR,
+    clean: bool = False,
+    progress: Progress = no_progress,
 ) -> BuildResult:
-    progress = TerminalProgress()
-    try:
-        return SiteBuilder(content_dir, out_dir, config, templates_dir, progress=progress).build(clean=clean)
-    finally:
-        progress.close()
+    return SiteBuilder(content_dir, out_dir, config, templates_dir, progress=progress).build(clean=clean)

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 
 from markupsafe import Markup
 
+from ..fsutil import digest
 from ..model import Site, Trial
 from ..slugs import term_slug
 from . import markdown
@@ -67,7 +67,7 @@ class Listing:
     @cached_property
     def digest(self) -> str:
         """Changes exactly when anything a list shows of this trial changes."""
-        return hashlib.sha1(repr(self).encode("utf-8")).hexdigest()
+        return digest(repr(self).encode("utf-8"))
 
 
 def listing_of(slug: str, trial: Trial, plain_summary: str | None) -> Listing:

@@ -8,21 +8,22 @@ content to pages: after an edit, only pages whose key changed are rendered again
 
 from __future__ import annotations
 
-import hashlib
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any
 
+from ..fsutil import key_of
 from . import jsonld
 from .config import SiteConfig
 from .listing import Link, Listing
-from .lists import Rows, TermId, TrialLists
 from .markdown import shorten
 from .search import SEARCH_DIR
 from .taxonomy import CONDITIONS, DRUGS, NOT_STATED, PHASES_TAXONOMY, STATUSES_TAXONOMY, TAXONOMIES, Taxonomy, Term
+from .trial_lists import Change, Rows, TrialLists
 from .trialview import TrialView
-from .urls import Urls, output_path, page_route
+from .urls import Urls, output_path, page_route, term_route
 
 NOT_FOUND_ROUTE = "404.html"
 SEARCH_ROUTE = "search/"
@@ -75,26 +76,116 @@ class Pagination:
         return self.routes[self.number] if self.number < len(self.routes) else None
 
 
-def plan_key(*parts: Any) -> str:
-    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
+@dataclass(frozen=True)
+class Catalogue:
+    """What index pages are planned from."""
+
+    lists: TrialLists
+    drug_classes: dict[str, str]
+    config: SiteConfig
+
+    def summaries(self, taxonomy: Taxonomy) -> list[TermSummary]:
+        details = self.drug_classes if taxonomy is DRUGS else {}
+        return [TermSummary(term, details.get(term.name.casefold())) for term in self.lists.terms(taxonomy)]
+
+
+class PageKind(ABC):
+    """One kind of page that is not a trial's: its plans, its routes for the sitemap, and which
+    of its lists an edit re-pages. A new index page is a kind and a template."""
+
+    @abstractmethod
+    def plans(self, catalogue: Catalogue, change: Change | None) -> list[PagePlan]:
+        """Every page of the kind (`change` None), or those an edit may have changed."""
+
+    def routes(self, lists: TrialLists) -> list[str]:
+        """The kind's pages that the sitemap lists."""
+        return []
+
+    def repaged(self, change: Change) -> list[str]:
+        """The first routes of the kind's lists whose pages an edit may have changed in number:
+        their pages from the last build are dropped unless planned again, so a list that
+        shrinks leaves no stale page behind."""
+        return []
+
+
+class HomeList(PageKind):
+    def plans(self, catalogue: Catalogue, change: Change | None) -> list[PagePlan]:
+        return home_plans(catalogue.lists, catalogue.config)
+
+    def routes(self, lists: TrialLists) -> list[str]:
+        return list(list_routes("", len(lists.ordered)))
+
+    def repaged(self, change: Change) -> list[str]:
+        return [""] if change.listed else []
+
+
+class NotFoundPage(PageKind):
+    def plans(self, catalogue: Catalogue, change: Change | None) -> list[PagePlan]:
+        return [_not_found_plan(catalogue.config)]
+
+
+class SearchPage(PageKind):
+    def plans(self, catalogue: Catalogue, change: Change | None) -> list[PagePlan]:
+        return [search_plan(catalogue.config)]
+
+    def routes(self, lists: TrialLists) -> list[str]:
+        return [SEARCH_ROUTE]
+
+
+@dataclass(frozen=True)
+class TaxonomyIndex(PageKind):
+    """A taxonomy's index: every term, with how many trials have it."""
+
+    taxonomy: Taxonomy
+
+    def plans(self, catalogue: Catalogue, change: Change | None) -> list[PagePlan]:
+        return [_taxonomy_plan(self.taxonomy, catalogue.summaries(self.taxonomy), catalogue.config)]
+
+    def routes(self, lists: TrialLists) -> list[str]:
+        return [self.taxonomy.route]
+
+
+@dataclass(frozen=True)
+class TermLists(PageKind):
+    """The list of each term's trials; after an edit, only the lists it touched."""
+
+    taxonomy: Taxonomy
+
+    def plans(self, catalogue: Catalogue, change: Change | None) -> list[PagePlan]:
+        plans = []
+        for summary in catalogue.summaries(self.taxonomy):
+            if change is None or (self.taxonomy.key, summary.term.slug) in change.terms:
+                members = catalogue.lists.members(self.taxonomy, summary.term)
+                plans += _term_plans(self.taxonomy, summary, members, catalogue.config)
+        return plans
+
+    def routes(self, lists: TrialLists) -> list[str]:
+        return [route for term in lists.terms(self.taxonomy) for route in list_routes(term.route, term.trials)]
+
+    def repaged(self, change: Change) -> list[str]:
+        return [term_route(key, slug) for key, slug in sorted(change.terms) if key == self.taxonomy.key]
+
+
+PAGE_KINDS: tuple[PageKind, ...] = (
+    HomeList(),
+    NotFoundPage(),
+    SearchPage(),
+    *(kind for taxonomy in TAXONOMIES for kind in (TaxonomyIndex(taxonomy), TermLists(taxonomy))),
+)
 
 
 def index_plans(
-    lists: TrialLists, drug_classes: dict[str, str], config: SiteConfig, terms: set[TermId] | None = None
+    lists: TrialLists, drug_classes: dict[str, str], config: SiteConfig, change: Change | None = None
 ) -> list[PagePlan]:
-    """Plans of the pages that list trials: home, taxonomy indexes, the 404 and search pages, and
-    the pages of every term, or only of `terms` (the term lists an edit touched)."""
-    plans = [*home_plans(lists, config), _not_found_plan(config), search_plan(config)]
-    for taxonomy in TAXONOMIES:
-        details = drug_classes if taxonomy is DRUGS else None
-        summaries = [
-            TermSummary(term, details.get(term.name.casefold()) if details else None) for term in lists.terms(taxonomy)
-        ]
-        plans.append(_taxonomy_plan(taxonomy, summaries, config))
-        for summary in summaries:
-            if terms is None or (taxonomy.key, summary.term.slug) in terms:
-                plans += _term_plans(taxonomy, summary, lists.members(taxonomy, summary.term), config)
-    return plans
+    """Plans of every page that is not a trial's, or (after an edit: `change`) of those it may
+    have changed."""
+    catalogue = Catalogue(lists, drug_classes, config)
+    return [plan for kind in PAGE_KINDS for plan in kind.plans(catalogue, change)]
+
+
+def repaged_lists(change: Change, outputs: Container[str]) -> set[str]:
+    """The files among `outputs` of every list an edit may have re-paged."""
+    return {path for kind in PAGE_KINDS for base in kind.repaged(change) for path in list_pages(base, outputs)}
 
 
 def home_plans(lists: TrialLists, config: SiteConfig) -> list[PagePlan]:
@@ -103,7 +194,7 @@ def home_plans(lists: TrialLists, config: SiteConfig) -> list[PagePlan]:
     counts = [(taxonomy, _stated(lists.terms(taxonomy))) for taxonomy in (DRUGS, CONDITIONS)]
     shared = {"filters": filters, "counts": counts, "total": len(listings)}
     # Taxonomies by key: their repr holds a function's address, which differs from run to run.
-    shared_key = plan_key(
+    shared_key = key_of(
         [(tax.key, [(t.name, t.trials) for t in chips]) for tax, chips in filters],
         [(tax.key, count) for tax, count in counts],
         len(listings),
@@ -132,7 +223,7 @@ def _paginated(
     for number, route in enumerate(routes, start=1):
         start = (number - 1) * PAGE_SIZE
         pagination = Pagination(number, routes)
-        page_key = plan_key(key, route, len(routes), rows_digest(tuple(rows.digests[start : start + PAGE_SIZE])))
+        page_key = key_of(key, route, len(routes), rows_digest(tuple(rows.digests[start : start + PAGE_SIZE])))
         chunk = rows.listings[start : start + PAGE_SIZE]
         plans.append(PagePlan(route, page_key, partial(make, route, chunk, pagination)))
     return plans
@@ -141,7 +232,7 @@ def _paginated(
 @lru_cache(maxsize=4096)
 def rows_digest(digests: tuple[str, ...]) -> str:
     """One digest for a page's rows; kept, as most pages' rows are the same from edit to edit."""
-    return plan_key(digests)
+    return key_of(digests)
 
 
 def list_routes(base: str, rows: int) -> tuple[str, ...]:
@@ -161,11 +252,7 @@ def list_pages(base: str, outputs: Container[str]) -> list[str]:
 
 def indexable_routes(lists: TrialLists) -> list[str]:
     """Every page the sitemap lists: what `index_plans` plans as indexable, and every trial page."""
-    routes = [*list_routes("", len(lists.ordered)), SEARCH_ROUTE]
-    for taxonomy in TAXONOMIES:
-        routes.append(taxonomy.route)
-        for term in lists.terms(taxonomy):
-            routes += list_routes(term.route, term.trials)
+    routes = [route for kind in PAGE_KINDS for route in kind.routes(lists)]
     return sorted(routes + [listing.route for listing in lists.ordered])
 
 
@@ -180,7 +267,7 @@ def _title(name: str, config: SiteConfig) -> str:
 def _not_found_plan(config: SiteConfig) -> PagePlan:
     description = "The page you asked for is not in the catalogue."
     page = Page(NOT_FOUND_ROUTE, "404.html", _title("Page not found", config), description, "", indexable=False)
-    return PagePlan(NOT_FOUND_ROUTE, plan_key(NOT_FOUND_ROUTE), lambda: page, indexable=False)
+    return PagePlan(NOT_FOUND_ROUTE, key_of(NOT_FOUND_ROUTE), lambda: page, indexable=False)
 
 
 def search_plan(config: SiteConfig) -> PagePlan:
@@ -188,14 +275,14 @@ def search_plan(config: SiteConfig) -> PagePlan:
     JavaScript it says so and leads to the indexes instead."""
     description = "Search every trial by drug, condition, eligibility, sponsor or any word of its summary."
     page = Page(SEARCH_ROUTE, "search.html", _title("Search trials", config), description, SEARCH_ROUTE)
-    return PagePlan(SEARCH_ROUTE, plan_key(SEARCH_ROUTE, SEARCH_DIR), lambda: page)
+    return PagePlan(SEARCH_ROUTE, key_of(SEARCH_ROUTE, SEARCH_DIR), lambda: page)
 
 
 def _taxonomy_plan(taxonomy: Taxonomy, summaries: list[TermSummary], config: SiteConfig) -> PagePlan:
     context = {"taxonomy": taxonomy, "summaries": summaries, "breadcrumbs": [HOME]}
     description = f"Every {taxonomy.singular.lower()} in the catalogue, with its trials."
     page = Page(taxonomy.route, "taxonomy.html", _title(taxonomy.title, config), description, taxonomy.route, context)
-    key = plan_key(taxonomy.key, [(s.term.name, s.term.slug, s.term.trials, s.detail) for s in summaries])
+    key = key_of(taxonomy.key, [(s.term.name, s.term.slug, s.term.trials, s.detail) for s in summaries])
     return PagePlan(taxonomy.route, key, lambda: page)
 
 
@@ -219,7 +306,7 @@ def _term_plans(taxonomy: Taxonomy, summary: TermSummary, members: Rows, config:
         }
         return Page(route, "term.html", _title(name, config), description, taxonomy.route, context)
 
-    key = plan_key(taxonomy.key, term.name, summary.detail, len(members))
+    key = key_of(taxonomy.key, term.name, summary.detail, len(members))
     return _paginated(term.route, members, key, make)
 
 

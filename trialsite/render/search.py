@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import hashlib
 import multiprocessing
 import os
 import re
@@ -33,11 +32,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..errors import BuildError
-from ..lock import scratch_dir
+from ..fsutil import digest
+from ..sitefolder import SiteFolder
+from .manifest import Kind, Manifest, Output
 
 SEARCH_DIR = "pagefind"  # the bundle's folder in the site
-SEARCH_KEY = "search-index"  # the key the outputs manifest records the bundle's files under
-TRIAL_PAGE_KEY = "trial"  # trial pages' keys start with it
 TRIAL_PAGES = "trials/*/index.html"  # the only pages that are search results
 TIMEOUT = 3600
 # Pagefind writes its filter tables in hash-map order, which differs from run to run: these files
@@ -143,7 +142,7 @@ def index_site(site_dir: Path, bundle_dir: Path | None = None, progress: Progres
     `pagefind/`). Raises BuildError when Pagefind fails."""
     bundle_dir = bundle_dir or site_dir / SEARCH_DIR
     shutil.rmtree(bundle_dir, ignore_errors=True)
-    documents = scratch_dir(site_dir, "documents")
+    documents = SiteFolder(site_dir).new_scratch("documents")
     try:
         write_documents(site_dir, documents, progress)
         returncode, output = _run_pagefind(pagefind_command(documents, bundle_dir), progress)
@@ -188,37 +187,29 @@ def _run_pagefind(command: list[str], progress: Progress) -> tuple[int, list[str
 def bundle_files(bundle_dir: Path) -> dict[str, str]:
     """Site path ("pagefind/...") -> sha1 of the bytes, for every file of the bundle."""
     return {
-        f"{SEARCH_DIR}/{path.relative_to(bundle_dir).as_posix()}": hashlib.sha1(path.read_bytes()).hexdigest()
+        f"{SEARCH_DIR}/{path.relative_to(bundle_dir).as_posix()}": digest(path.read_bytes())
         for path in sorted(p for p in bundle_dir.rglob("*") if p.is_file())
     }
 
 
-def is_search_entry(entry: tuple[str, str]) -> bool:
-    """Whether an outputs-manifest entry (digest, key) is a file of the search bundle."""
-    return entry[1].startswith(SEARCH_KEY)
+def trial_page_entry(page: bytes) -> Output:
+    """A trial page's entry in the outputs manifest, keyed by what search indexes of it. An edit
+    that leaves that as it was (locations, dates, outcomes, the description) does not remake the
+    index."""
+    return Output(digest(page), digest(search_document(page)), Kind.TRIAL_PAGE)
 
 
-def trial_page_key(page: bytes) -> str:
-    """A trial page's key in the outputs manifest: what search indexes of it. An edit that leaves
-    it as it was (locations, dates, outcomes, the description) does not remake the index."""
-    return f"{TRIAL_PAGE_KEY}:" + hashlib.sha1(search_document(page)).hexdigest()
-
-
-def is_trial_page_entry(entry: tuple[str, str]) -> bool:
-    return entry[1].startswith(f"{TRIAL_PAGE_KEY}:")
-
-
-def index_key(outputs: dict[str, tuple[str, str]]) -> str:
+def index_key(outputs: Manifest) -> str:
     """What the index is made from: what it reads of every trial page."""
-    pages = sorted((path, entry[1]) for path, entry in outputs.items() if is_trial_page_entry(entry))
-    return f"{SEARCH_KEY}:" + hashlib.sha1(repr(pages).encode("utf-8")).hexdigest()
+    pages = sorted((path, entry.key) for path, entry in outputs.items() if entry.kind is Kind.TRIAL_PAGE)
+    return digest(repr(pages).encode("utf-8"))
 
 
 def update_index(
     root: Path,
     keep: Callable[[str], bool],
-    old_outputs: dict[str, tuple[str, str]],
-    new_outputs: dict[str, tuple[str, str]],
+    old_outputs: Manifest,
+    new_outputs: Manifest,
     progress: Progress = no_progress,
 ) -> list[str]:
     """Bring the search bundle under `root` (the site being built) in step with its pages.
@@ -230,9 +221,9 @@ def update_index(
 
     The preview server does not wait for this: it asks `background_index.BackgroundIndexer` instead."""
     key = index_key(new_outputs)
-    old = {path: entry for path, entry in old_outputs.items() if is_search_entry(entry)}
+    old = {path: entry for path, entry in old_outputs.items() if entry.kind is Kind.SEARCH}
     kept: list[str] = []
-    if old and all(entry[1] == key for entry in old.values()):
+    if old and all(entry.key == key for entry in old.values()):
         for path in old:
             if not keep(path):
                 break
@@ -240,7 +231,7 @@ def update_index(
         else:
             new_outputs.update(old)
             return []
-    scratch = scratch_dir(root, "search")
+    scratch = SiteFolder(root).new_scratch("search")
     try:
         index_site(root, scratch / SEARCH_DIR, progress)
         files = bundle_files(scratch / SEARCH_DIR)
@@ -249,8 +240,8 @@ def update_index(
             (root / path).unlink(missing_ok=True)
         changed = []
         for path, file_digest in files.items():
-            new_outputs[path] = (file_digest, key)
-            if old.get(path, ("",))[0] == file_digest and (path in kept_now or keep(path)):
+            new_outputs[path] = Output(file_digest, key, Kind.SEARCH)
+            if path in old and old[path].digest == file_digest and (path in kept_now or keep(path)):
                 continue
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """What the last build made, kept between builds so the next one redoes only what changed.
 
 One SQLite file beside the output: per trial file, the stamp it was read at (and, if that stamp
-was too fresh to trust, the digest of what was read: see `engine.SETTLE_NS`), its listing and its
+was too fresh to trust, the digest of what was read: see `changes.SETTLE_NS`), its listing and its
 rows of the open-data exports; per output file, the hash of its bytes and the key of the inputs
 it was made from. Export rows stay on disk and are streamed out, so memory does not grow with
 the catalogue. The file is a cache: deleting it (or `build --clean`) only makes a build slower.
@@ -17,16 +17,17 @@ from pathlib import Path
 from types import TracebackType
 
 from .listing import Listing
+from .manifest import KINDS, Manifest, Output
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS trials (
-    slug TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, unsettled TEXT, title_shared INTEGER,
+    slug TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, fresh TEXT, title_shared INTEGER,
     listing BLOB, json_row BLOB, csv_row BLOB);
-CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, hash TEXT, key TEXT);
+CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, hash TEXT, key TEXT, kind TEXT);
 """
 
-_SCHEMA = 3  # a state file of another layout is dropped: it is only a cache
+_SCHEMA = 4  # a state file of another layout is dropped: it is only a cache
 Stamp = tuple[int, int]  # (mtime_ns, size): a file whose stamp is unchanged is not read again
 
 
@@ -34,10 +35,10 @@ Stamp = tuple[int, int]  # (mtime_ns, size): a file whose stamp is unchanged is 
 class TrialRecord:
     slug: str
     stamp: Stamp
-    unsettled: str | None  # the digest of what was read, when the stamp was too fresh to trust
+    fresh: str | None  # the digest of what was read, when the stamp was too fresh to trust
     title_shared: bool
     listing: Listing
-    page_entry: tuple[str, str] = ("", "")  # its page's outputs-manifest entry (kept there, not here)
+    page_entry: Output  # its page's outputs-manifest entry (kept there, not here)
 
 
 ExportRows = tuple[bytes, bytes]  # a trial's line of trials.json and of trials.csv
@@ -73,22 +74,24 @@ class BuildState:
     def stamps(self) -> tuple[dict[str, Stamp], dict[str, str]]:
         """Every trial's stamp, and the digest of what was read of those whose stamps were too
         fresh to trust, in one pass over the table."""
-        stamps, unsettled = {}, {}
-        for slug, mtime, size, read in self.db.execute("SELECT slug, mtime_ns, size, unsettled FROM trials"):
+        stamps, fresh = {}, {}
+        for slug, mtime, size, read in self.db.execute("SELECT slug, mtime_ns, size, fresh FROM trials"):
             stamps[slug] = (mtime, size)
             if read is not None:
-                unsettled[slug] = read
-        return stamps, unsettled
+                fresh[slug] = read
+        return stamps, fresh
 
-    def settle(self, slugs: list[str]) -> None:
-        self.db.executemany("UPDATE trials SET unsettled=NULL WHERE slug=?", [(slug,) for slug in slugs])
+    def trust_stamps(self, slugs: list[str]) -> None:
+        """These trials' stamps are old enough to trust: their contents need not be compared."""
+        self.db.executemany("UPDATE trials SET fresh=NULL WHERE slug=?", [(slug,) for slug in slugs])
 
     def records(self) -> dict[str, tuple[Listing, bool]]:
         rows = self.db.execute("SELECT slug, listing, title_shared FROM trials")
         return {slug: (pickle.loads(listing), bool(shared)) for slug, listing, shared in rows}
 
-    def outputs(self) -> dict[str, tuple[str, str]]:
-        return {path: (digest, key) for path, digest, key in self.db.execute("SELECT path, hash, key FROM outputs")}
+    def outputs(self) -> Manifest:
+        rows = self.db.execute("SELECT path, hash, key, kind FROM outputs")
+        return {path: Output(digest, key, KINDS[kind]) for path, digest, key, kind in rows}
 
     def export_rows(self, column: str) -> Iterator[bytes]:
         assert column in {"json_row", "csv_row"}
@@ -103,7 +106,7 @@ class BuildState:
         self.db.executemany(
             "INSERT OR REPLACE INTO trials VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (r.slug, *r.stamp, r.unsettled, int(r.title_shared), pickle.dumps(r.listing), *rows)
+                (r.slug, *r.stamp, r.fresh, int(r.title_shared), pickle.dumps(r.listing), *rows)
                 for r, rows in records
             ],
         )
@@ -111,13 +114,14 @@ class BuildState:
     def drop_trials(self, slugs: list[str]) -> None:
         self.db.executemany("DELETE FROM trials WHERE slug=?", [(slug,) for slug in slugs])
 
-    def put_outputs(self, outputs: dict[str, tuple[str, str]], before: dict[str, tuple[str, str]]) -> None:
+    def put_outputs(self, outputs: Manifest, before: Manifest) -> None:
         """Record `outputs`, writing only what differs from `before` (what the state holds)."""
         self.db.executemany("DELETE FROM outputs WHERE path=?", [(p,) for p in sorted(before.keys() - outputs.keys())])
         # Carried entries are the very objects `before` holds: most are told apart by identity.
         changed = [(p, e) for p, e in outputs.items() if before.get(p) is not e]
         self.db.executemany(
-            "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)", [(p, *e) for p, e in changed if before.get(p) != e]
+            "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
+            [(p, e.digest, e.key, e.kind.value) for p, e in changed if before.get(p) != e],
         )
 
 

@@ -1,7 +1,7 @@
 """One mechanism for every way of grouping trials: drugs, conditions, phases and statuses.
 
 A taxonomy says how to read its terms off a trial and in which order to list them;
-`lists.TrialLists` does the rest. Each term gets a bounded, URL-safe slug (`slugs.term_slug`);
+`trial_lists.TrialLists` does the rest. Each term gets a bounded, URL-safe slug (`slugs.term_slug`);
 names that differ only in case, punctuation or accents share a slug and so are one term, and so
 do conditions that name one MeSH heading.
 A trial with no term is grouped under "Not stated", listed last, so every trial can be found from

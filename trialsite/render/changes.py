@@ -1,0 +1,182 @@
+"""Find what changed since the last build: the first stage of `build`.
+
+The last build is remembered as a `LastBuild` (read from the build state once, then kept up to
+date in memory, so that the preview server's long-lived builder does no loading per edit). Its
+`fingerprint` covers what every page depends on; the trial files are found by `scan`ning the
+content folder, or from the files the preview's watcher says were touched, and a trial file has
+changed when its stamp has (or, for a stamp too fresh to trust, its contents: `SETTLE_NS`).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..content import DRUGS_FILE, PACKAGE_DRUGS, TRIALS_DIR, InvalidContent
+from ..errors import ContentError
+from ..fsutil import digest
+from .config import SiteConfig
+from .manifest import Manifest
+from .state import BuildState, Stamp
+from .templates import PACKAGE_DIR, template_dirs
+from .trial_lists import TrialLists
+
+# A trial file is read again when its stamp changes, but a write changes the stamp only if the
+# clock ticked since the last one, and file systems that keep modification times to the second
+# (or two) give two quick saves of the same size the same stamp. So for a file read within
+# SETTLE_NS of its last write the build state also keeps the digest of what was read, and later
+# builds compare contents until the stamp is old enough to trust (the way git treats "racily
+# clean" files): the cache is keyed by what the files hold, and stamps are only its shortcut.
+SETTLE_NS = 2_000_000_000
+
+TrialFiles = dict[str, tuple[str, Stamp]]  # slug -> (path, stamp) of every trial file
+
+
+def file_stamp(path: Path) -> Stamp:
+    stat = path.stat()
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def digest_if_fresh(path: Path, stamp: Stamp) -> str | None:
+    """The digest of a file whose stamp is too fresh to trust (else None)."""
+    return digest(path.read_bytes()) if time.time_ns() - stamp[0] < SETTLE_NS else None
+
+
+@dataclass
+class LastBuild:
+    """What the last build made, as this builder knows it."""
+
+    fingerprint: str
+    stamps: dict[str, Stamp]
+    outputs: Manifest
+    fresh: dict[str, str] = field(default_factory=dict)  # digests of trials read with a fresh stamp
+    lists: TrialLists | None = None  # every trial's listing; None until `load_lists`
+    shared: dict[str, bool] = field(default_factory=dict)  # rendered with the file name in its <title>
+    files: TrialFiles | None = None  # the trial files as the last build found them
+    checked: bool = False  # every output was seen on disk, or written, by this process
+
+    @classmethod
+    def load(cls, state: BuildState, fingerprint: str) -> LastBuild:
+        """Stamps and outputs only: enough to see that nothing changed. `load_lists` reads the
+        listings (the bulk of the state) when a build has something to do."""
+        stamps, fresh = state.stamps()
+        return cls(fingerprint, stamps, state.outputs(), fresh)
+
+    @classmethod
+    def nothing(cls, fingerprint: str) -> LastBuild:
+        return cls(fingerprint, {}, {}, lists=TrialLists())
+
+    def load_lists(self, state: BuildState) -> TrialLists:
+        if self.lists is None:
+            records = state.records()
+            self.lists = TrialLists(listing for listing, _ in records.values())
+            self.shared = {slug: shared for slug, (_, shared) in records.items()}
+        return self.lists
+
+
+@dataclass(frozen=True)
+class Changes:
+    files: TrialFiles
+    changed: list[str]  # trials to render again, sorted
+    removed: list[str]  # trials whose files are gone, sorted
+    looked_at: set[str]  # every trial whose file may have changed
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What a build reads."""
+
+    content_dir: Path
+    templates_dir: Path  # a catalogue's own; what it lacks comes from the package's
+    config: SiteConfig
+
+    def is_trial_file(self, path: Path) -> bool:
+        trials_dir = os.path.abspath(self.content_dir / TRIALS_DIR)
+        return path.suffix == ".yaml" and os.path.dirname(os.path.abspath(path)) == trials_dir
+
+    def only_trial_files(self, touched: list[Path] | None) -> bool:
+        return touched is not None and all(map(self.is_trial_file, touched))
+
+    def fingerprint(self) -> str:
+        """Changes when anything every page depends on changes: settings, templates, the drug
+        vocabularies (the package's and the catalogue's), or trialsite's own code."""
+        parts = [repr(self.config).encode()]
+        drugs = self.content_dir / DRUGS_FILE
+        for base, paths in (
+            *((folder, sorted(folder.rglob("*"))) for folder in template_dirs(self.templates_dir)),
+            (PACKAGE_DIR, sorted([*PACKAGE_DIR.rglob("*.py"), PACKAGE_DRUGS])),
+            (self.content_dir, [drugs] if drugs.exists() else []),
+        ):
+            for path in paths:
+                if path.is_file():
+                    parts += [path.relative_to(base).as_posix().encode(), path.read_bytes()]
+        return digest(b"\0".join(parts))
+
+
+def find_changes(sources: Sources, last: LastBuild, touched: list[Path] | None) -> Changes:
+    files, looked_at = scan(sources, last, touched)
+    changed = sorted(slug for slug in looked_at if slug in files and _is_changed(last, slug, *files[slug]))
+    removed = sorted(slug for slug in looked_at if slug not in files and slug in last.stamps)
+    return Changes(files, changed, removed, looked_at)
+
+
+def scan(sources: Sources, last: LastBuild, touched: list[Path] | None) -> tuple[TrialFiles, set[str]]:
+    """Every trial file with its stamp, and the trials that may have changed: from the last
+    build's list and `touched` when each touched file is a trial file, by reading the folder
+    otherwise."""
+    trials_dir = sources.content_dir / TRIALS_DIR
+    if last.files is None or touched is None or not sources.only_trial_files(touched):
+        files = _scan_folder(trials_dir)
+        return files, files.keys() | last.stamps.keys()
+    files = last.files  # updated in place: a failed build forgets it (see `SiteBuilder.build`)
+    for path in touched:
+        if not path.exists() and not path.is_symlink():
+            files.pop(path.stem, None)
+        elif path.is_file():
+            files[path.stem] = (str(trials_dir / path.name), file_stamp(path))
+        else:
+            return scan(sources, last, None)  # which names what is not a regular file, as check does
+    return files, {path.stem for path in touched}
+
+
+def _scan_folder(trials_dir: Path) -> TrialFiles:
+    if not trials_dir.is_dir():
+        return {}
+    with os.scandir(trials_dir) as entries:
+        named = [entry for entry in entries if entry.name.endswith(".yaml")]
+    # `check` names a directory or a dangling link where a trial file should be; so does build.
+    odd = [ContentError(entry.path, "not a regular file") for entry in named if not entry.is_file()]
+    if odd:
+        raise InvalidContent(sorted(odd, key=lambda problem: problem.path))
+    found = {}
+    for entry in named:
+        stat = entry.stat()
+        found[entry.name[: -len(".yaml")]] = (entry.path, (stat.st_mtime_ns, stat.st_size))
+    return dict(sorted(found.items()))
+
+
+def _is_changed(last: LastBuild, slug: str, path: str, stamp: Stamp) -> bool:
+    if last.stamps.get(slug) != stamp:
+        return True
+    read = last.fresh.get(slug)
+    try:
+        return read is not None and digest(Path(path).read_bytes()) != read
+    except OSError:
+        return True  # rendering it names the problem
+
+
+def trust_old_stamps(state: BuildState, last: LastBuild, changes: Changes) -> None:
+    """Trust the stamps of trials looked at and found unchanged whose stamps are now old
+    enough (see SETTLE_NS). Goes over the few fresh trials, not the catalogue."""
+    now = time.time_ns()
+    changed = set(changes.changed)
+    settled = sorted(
+        slug for slug in last.fresh
+        if slug in changes.looked_at and slug not in changed and slug in changes.files
+        and now - changes.files[slug][1][0] >= SETTLE_NS
+    )
+    state.trust_stamps(settled)
+    for slug in settled:
+        del last.fresh[slug]

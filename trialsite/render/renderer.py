@@ -1,0 +1,83 @@
+"""Rendering one page, or one trial, to bytes: Jinja templates with the site's settings and the
+drug table. Template mistakes come out as `file:line: message`."""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import replace
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, TemplateSyntaxError
+
+from ..content import load_trial
+from ..errors import BuildError
+from ..model import DrugVocabulary
+from . import exports
+from .changes import digest_if_fresh, file_stamp
+from .config import SiteConfig
+from .pages import Page, trial_page
+from .search import trial_page_entry
+from .state import ExportRows, TrialRecord
+from .templates import template_environment
+from .trialview import trial_view
+from .urls import Urls
+
+ROW_TEMPLATE = "partials/trial_row.html"
+
+
+def drug_class_table(vocabulary: DrugVocabulary) -> dict[str, str]:
+    """Drug class by case-folded canonical name, from the curated vocabularies (never DrugBank's
+    data, which only extraction loads)."""
+    return {drug.name.casefold(): drug.drug_class for drug in vocabulary.drugs if drug.drug_class}
+
+
+class Renderer:
+    """Everything a process needs to render pages: templates, settings, the drug table."""
+
+    def __init__(self, templates_dir: Path, config: SiteConfig, drug_classes: dict[str, str]):
+        self.env = template_environment(templates_dir, config)
+        for name in self.env.list_templates(extensions=["html"]):  # compiled once, before workers fork
+            try:
+                self.env.get_template(name)
+            except TemplateSyntaxError as exc:
+                raise _located(exc, name) from exc
+        self.config = config
+        self.urls = Urls(config.base_url)
+        self.drug_classes = drug_classes
+
+    def page(self, page: Page) -> bytes:
+        """Render one page; a template mistake becomes a BuildError naming the template's file:line."""
+        try:
+            return self.env.get_template(page.template).render(page=page, **page.context).encode("utf-8")
+        except TemplateSyntaxError as exc:
+            raise _located(exc, page.template) from exc
+        except Exception as exc:
+            frame = _template_frame(exc, self.env)
+            if frame is None:
+                raise  # not a template's mistake: a bug, with its traceback
+            message = f"{type(exc).__name__}: {exc} (rendering {page.template})"
+            raise BuildError(frame.filename, message, frame.lineno) from exc
+
+    def trial(self, slug: str, path: Path, title_shared: bool) -> tuple[TrialRecord, ExportRows, bytes]:
+        stamp = file_stamp(path)
+        # Digested before it is parsed: a write in between makes the next build read it again.
+        fresh = digest_if_fresh(path, stamp)
+        trial = load_trial(path)
+        view = trial_view(slug, trial)
+        row = self.env.get_template(ROW_TEMPLATE).render(trial=view.listing)
+        view = replace(view, listing=replace(view.listing, row_html=row))
+        html = self.page(trial_page(view, title_shared, self.config, self.urls, self.drug_classes))
+        rows = exports.export_rows(slug, trial, self.urls)
+        return TrialRecord(slug, stamp, fresh, title_shared, view.listing, trial_page_entry(html)), rows, html
+
+
+def _located(exc: TemplateSyntaxError, template: str) -> BuildError:
+    return BuildError(exc.filename or exc.name or template, exc.message or str(exc), exc.lineno)
+
+
+def _template_frame(exc: Exception, env: Environment) -> traceback.FrameSummary | None:
+    """The innermost traceback frame inside a template (Jinja maps those frames to template lines)."""
+    assert isinstance(env.loader, FileSystemLoader)
+    roots = [str(Path(path).resolve()) for path in env.loader.searchpath]
+    frames = traceback.extract_tb(exc.__traceback__)
+    return next((frame for frame in reversed(frames) if frame.filename.startswith(tuple(roots))), None)
