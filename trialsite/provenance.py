@@ -24,6 +24,7 @@ PROVENANCE_DIR = ".provenance"
 Kind = Literal["field", "inferred"]  # read from a labelled field, or inferred from prose
 # Worked out from other fields, not read from any document: they have no source of their own.
 DERIVED_FIELDS = frozenset({"source", "review", "condition_headings"})
+MAX_QUOTE = 1000
 _KEY = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")
 
 
@@ -105,3 +106,19 @@ def load_provenance(content_dir: Path, trial_file: str) -> Provenance | None:
 
 def edited_by_hand(fact: Fact, record: dict[str, Any]) -> bool:
     return bool(value_at(record, fact.key) != fact.value)
+
+
+def json_at(data: Any, path: str) -> Any:
+    """The value at a dotted JSON path with [i] indices; None when it is not there."""
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        if part.startswith("["):
+            index = int(part[1:-1])
+            data = data[index] if isinstance(data, list) and index < len(data) else None
+        else:
+            data = data.get(part) if isinstance(data, dict) else None
+    return data
+
+
+def quote_lines(lines: list[str] | tuple[str, ...], first: int, last: int) -> str:
+    """What a citation of lines `first` to `last` (1-based) quotes: their text, on one line."""
+    return " ".join(line.strip() for line in lines[first - 1 : last] if line.strip())[:MAX_QUOTE]

@@ -10,8 +10,8 @@ import json
 import re
 from typing import Any
 
-from ..provenance import Kind
-from .locate import MAX_QUOTE, Document, locate
+from ..provenance import MAX_QUOTE, Kind, json_at
+from .locate import Document, locate
 from .registry_values import DATE_LABELS
 
 _P = "protocolSection"
@@ -134,14 +134,3 @@ def csv_citation(row: dict[str, str], where: str, key: str, value: Any) -> tuple
     index = _item_index(parts, value) if len(parts) > 1 and field not in _COUNTED else None
     quote = parts[index].strip() if index is not None else cell.strip()
     return f"{where}, column {column}", quote[:MAX_QUOTE]
-
-
-def json_at(data: Any, path: str) -> Any:
-    """The value at a dotted JSON path with [i] indices; None when it is not there."""
-    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
-        if part.startswith("["):
-            index = int(part[1:-1])
-            data = data[index] if isinstance(data, list) and index < len(data) else None
-        else:
-            data = data.get(part) if isinstance(data, dict) else None
-    return data

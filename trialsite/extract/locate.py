@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..provenance import quote_lines
 from .dates import iso_date
 from .enrollment import number_value
 from .prose import _ARMS, _DESIGN, _NUMBERS, phase_from_badge, phases_in
@@ -21,7 +22,6 @@ _WORD = re.compile(r"\w+")
 _HEAD_WORDS = 12
 _TAIL_WORDS = 6
 _NUMBER_WORDS = re.compile(r"\b[a-z]+(?:[\s-]+(?:and[\s-]+)?[a-z]+)*\b", re.IGNORECASE)
-MAX_QUOTE = 1000
 
 
 @dataclass(frozen=True)
@@ -47,10 +47,10 @@ class Document:
                 self._line_of.append(number)
                 offset += len(word) + 1
         self._text = " ".join(words)
+        self._line_words = [_WORD.findall(line.casefold()) for line in lines]
 
     def place(self, first: int, last: int) -> Place:
-        quote = " ".join(line.strip() for line in self.lines[first - 1 : last] if line.strip())
-        return Place(first, last, quote[:MAX_QUOTE])
+        return Place(first, last, quote_lines(self.lines, first, last))
 
     def find_words(self, text: str, whole_words: bool = True) -> Place | None:
         """The lines holding the words of `text`; `whole_words=False` lets the last word be the
@@ -78,6 +78,12 @@ class Document:
             at = self._text.find(phrase, at + 1)
         return None
 
+    def find_whole_line(self, text: str) -> Place | None:
+        """The first line that says `text` and nothing else: a labelled value on its own line."""
+        words = _WORD.findall(text.casefold())
+        number = next((n for n, said in enumerate(self._line_words, start=1) if words and said == words), None)
+        return self.place(number, number) if number is not None else None
+
     def find_line(self, says: Callable[[str], bool]) -> Place | None:
         number = next((n for n, line in enumerate(self.lines, start=1) if says(line)), None)
         return self.place(number, number) if number is not None else None
@@ -97,7 +103,8 @@ def locate(document: Document, key: str, value: Any) -> Place | None:
     finder = _FINDERS.get(field)
     if finder is not None:
         return finder(document, value)
-    return document.find_words(_text_of(value))
+    text = _text_of(value)
+    return document.find_whole_line(text) or document.find_words(text)
 
 
 def _text_of(value: Any) -> str:
@@ -107,13 +114,14 @@ def _text_of(value: Any) -> str:
 
 
 def _phase(document: Document, value: Any) -> Place | None:
-    return document.find_line(lambda line: phase_from_badge(line) == value or value in phases_in(line))
+    return document.find_line(lambda line: phase_from_badge(line) == value) or document.find_line(
+        lambda line: value in phases_in(line)
+    )
 
 
 def _plain_line(document: Document, value: Any) -> Place | None:
     """A badge value: the line that is the value, else the first that says it."""
-    folded = str(value).casefold()
-    return document.find_line(lambda line: line.strip().casefold() == folded) or document.find_words(str(value))
+    return document.find_whole_line(str(value)) or document.find_words(str(value))
 
 
 def _sex(document: Document, value: Any) -> Place | None:
