@@ -69,13 +69,13 @@ def stale_citations(
 ) -> list[ContentError]:
     """One warning per document whose cited text no longer says what extract read there (the
     document changed, or is gone). Values edited by hand are the editor's: never checked."""
-    now: dict[tuple[str, str | None, tuple[int, ...]], str | None] = {}
+    now: dict[tuple[str, str | None, tuple[int, ...], int], str | None] = {}
     stale: dict[str, list[str]] = {}
     for fact in provenance.facts:
         cited = fact.cited
         if cited is None or edited_by_hand(fact, record):
             continue
-        where = (cited.document, cited.path, tuple(cited.lines))
+        where = (cited.document, cited.path, tuple(cited.lines), cited.offset)
         if where not in now:
             now[where] = cited_text(seeds_dir / cited.document, cited)
         text = now[where]
@@ -101,7 +101,7 @@ def cited_text(path: Path, cited: Citation) -> str | None:
             return _json_text(path, cited)
         if cited.layout == "ctgov-csv":
             return _csv_cell(path, cited)
-        return quote_lines(read_seed(path).lines, *cited.lines)
+        return quote_lines(read_seed(path).lines, cited.lines[0], cited.lines[-1], cited.offset)
     except (OSError, SeedError, ValueError, csv.Error):
         return None
 
@@ -111,7 +111,7 @@ def _json_text(path: Path, cited: Citation) -> str | None:
     if stated is None:
         return None
     if isinstance(stated, str) and cited.lines:
-        return quote_lines(stated.splitlines(), *cited.lines)
+        return quote_lines(stated.splitlines(), cited.lines[0], cited.lines[-1], cited.offset)
     return (stated if isinstance(stated, str) else json.dumps(stated, ensure_ascii=False))[:MAX_QUOTE]
 
 

@@ -36,6 +36,7 @@ class Citation(Record):
     kind: Kind
     # 1-based, the first and the last, in a text document (or in a JSON record's text value)
     lines: list[int] = Field(default_factory=list)
+    offset: int = 0  # where the quote starts in those lines' text, when they are longer than a quote
     path: Text | None = None  # a JSON path ('studies[0].protocolSection...') or 'row 4, column Phases'
     quote: str  # the cited text as it stood when extracted
 
@@ -119,6 +120,7 @@ def json_at(data: Any, path: str) -> Any:
     return data
 
 
-def quote_lines(lines: list[str] | tuple[str, ...], first: int, last: int) -> str:
-    """What a citation of lines `first` to `last` (1-based) quotes: their text, on one line."""
-    return " ".join(line.strip() for line in lines[first - 1 : last] if line.strip())[:MAX_QUOTE]
+def quote_lines(lines: list[str] | tuple[str, ...], first: int, last: int, offset: int = 0) -> str:
+    """What a citation of lines `first` to `last` (1-based) quotes: their text, on one line, from
+    `offset` on and at most MAX_QUOTE characters of it (a value on a long line is quoted from near it)."""
+    return " ".join(line.strip() for line in lines[first - 1 : last] if line.strip())[offset : offset + MAX_QUOTE]

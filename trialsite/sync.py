@@ -169,18 +169,17 @@ def _extract_record(record: RegistryRecord, drug_index: DrugIndex, report: Repor
 def _sync_group(
     group: list[Extracted], target: Target, regenerate: Regenerate, report: Report, look_alikes: LookAlikes
 ) -> None:
-    """The documents of one trial, as one content file. A registry export among them refreshes
-    what nobody edited (see `sync_exports`)."""
-    merged = merge(group)
-    merged = look_alikes.noted(merged)
-    registry = any(item.trial.source.layout in REGISTRY_LAYOUTS for item in group)
-    mode = Regenerate.CHANGED_SEEDS if registry and regenerate is Regenerate.NEW_SEEDS else regenerate
-    key = merged.trial.nct_id if registry or len(group) > 1 else merged.trial.source.file
+    """The documents of one trial, as one content file. A trial of several documents, or of a
+    registry export, is refreshed when a document changes or arrives, unless edited by hand."""
+    merged = look_alikes.noted(merge(group))
+    shared = len(group) > 1 or any(item.trial.source.layout in REGISTRY_LAYOUTS for item in group)
+    mode = Regenerate.CHANGED_SEEDS if shared and regenerate is Regenerate.NEW_SEEDS else regenerate
+    key = merged.trial.nct_id if shared else merged.trial.source.file
     sha = group[0].trial.source.sha256 if len(group) == 1 else sha256_bytes(
         " ".join(sorted(item.trial.source.sha256 for item in group))
     )
     fields = field_digests(merged.trial) if key != merged.trial.source.file else None
-    documents = tuple(item.document for item in by_authority(group))
+    documents = tuple(dict.fromkeys(item.trial.source.file for item in by_authority(group)))
     origin = Origin(key or merged.trial.source.file, sha, merged.document, fields, documents)
     _claim_entry(target.state, origin.key, [item.trial.source.file for item in group] + [str(merged.trial.nct_id)])
     _sync_safely(origin, merged, target, mode, report)
@@ -310,8 +309,8 @@ def _sync_one(
 def _changed(entry: dict[str, Any], origin: Origin) -> str:
     """What changed in the source; for a registry record, the fields whose value changed."""
     before = entry.get("fields")
-    new = [name for name in origin.documents if name not in entry.get("documents", [origin.name])]
-    if new and len(origin.documents) > 1:
+    new = [name for name in origin.documents if name not in entry.get("documents", origin.documents)]
+    if new:
         return f"A new source for it since: {', '.join(new)}"
     if origin.fields is None:
         return "Its seed has changed since"
@@ -335,8 +334,7 @@ def _write(path: Path, written: Written, target: Target) -> None:
     entry: dict[str, Any] = {"file": path.name, "seed_sha256": origin.sha256, "written_sha256": sha256_bytes(text)}
     if origin.fields is not None:
         entry["fields"] = origin.fields
-    if len(documents) > 1:
-        entry["documents"] = documents
+    entry["documents"] = documents
     target.state[origin.key] = entry
     target.taken.add(path.name)
 

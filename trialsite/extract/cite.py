@@ -26,7 +26,7 @@ def text_facts(trial: Trial, lines: list[str], labelled: frozenset[str], drug_in
             kind = _text_kind(key, place, labelled)
             cited = Citation(
                 document=trial.source.file, layout=trial.source.layout, kind=kind,
-                lines=[place.first, place.last], quote=place.quote,
+                lines=[place.first, place.last], offset=place.offset, quote=place.quote,
             )  # fmt: skip
         facts.append(Fact(key=key, value=value, cited=cited))
     return facts
@@ -56,10 +56,11 @@ def registry_facts(trial: Trial, record: RegistryRecord) -> list[Fact]:
         if record.layout == "ctgov-api":
             found = api_citation(record.data, record.where, key, value)
             if found is not None:
-                path, quote, lines = found
+                path, quote, lines, offset = found
                 cited = Citation(
-                    document=record.file, layout="ctgov-api", kind=kind_of(key), path=path, lines=lines, quote=quote
-                )
+                    document=record.file, layout="ctgov-api", kind=kind_of(key), path=path, lines=lines,
+                    offset=offset, quote=quote,
+                )  # fmt: skip
         else:
             cell = csv_citation(record.data, record.where, key, value)
             if cell is not None:

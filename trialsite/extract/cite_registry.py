@@ -84,8 +84,8 @@ def kind_of(key: str) -> Kind:
     return "inferred" if field_of(key) in _COUNTED else "field"
 
 
-def api_citation(study: dict[str, Any], where: str, key: str, value: Any) -> tuple[str, str, list[int]] | None:
-    """(JSON path, the JSON it holds, lines within a text value) for one fact, or None."""
+def api_citation(study: dict[str, Any], where: str, key: str, value: Any) -> tuple[str, str, list[int], int] | None:
+    """(JSON path, the JSON it holds, lines within a text value, offset in them) for one fact, or None."""
     field = field_of(key)
     path = API_PATHS.get(field)
     if field == "dates":
@@ -102,12 +102,13 @@ def api_citation(study: dict[str, Any], where: str, key: str, value: Any) -> tup
         if index is not None:
             path, stated = f"{path}[{index}]", stated[index]
     lines: list[int] = []
+    offset = 0
     if isinstance(stated, str) and "\n" in stated:
         place = locate(Document(stated.splitlines()), key, value)
         if place is not None:
-            lines, stated = [place.first, place.last], place.quote
+            lines, stated, offset = [place.first, place.last], place.quote, place.offset
     quote = stated if isinstance(stated, str) else json.dumps(stated, ensure_ascii=False)
-    return prefix + path, quote[:MAX_QUOTE], lines
+    return prefix + path, quote[:MAX_QUOTE], lines, offset
 
 
 def _item_index(items: list[Any], value: Any) -> int | None:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..provenance import quote_lines
+from ..provenance import MAX_QUOTE, quote_lines
 from .dates import iso_date
 from .enrollment import number_value
 from .prose import _ARMS, _DESIGN, _NUMBERS, phase_from_badge, phases_in
@@ -29,6 +29,7 @@ class Place:
     first: int  # 1-based
     last: int
     quote: str
+    offset: int = 0
 
 
 class Document:
@@ -48,9 +49,18 @@ class Document:
                 offset += len(word) + 1
         self._text = " ".join(words)
         self._line_words = [_WORD.findall(line.casefold()) for line in lines]
+        self._first_word_of_line = {line: i for i, line in reversed(list(enumerate(self._line_of)))}
 
-    def place(self, first: int, last: int) -> Place:
-        return Place(first, last, quote_lines(self.lines, first, last))
+    def place(self, first: int, last: int, start_word: int | None = None) -> Place:
+        """Lines `first` to `last`; when their text is longer than a quote, quoted from a little
+        before the word the value starts at."""
+        offset = 0
+        if start_word is not None and len(quote_lines(self.lines, first, last, 0)) == MAX_QUOTE:
+            whole = " ".join(line.strip() for line in self.lines[first - 1 : last] if line.strip())
+            nth = start_word - self._first_word_of_line[first]  # the value's first word, counted in these lines
+            found = next((m for i, m in enumerate(_WORD.finditer(whole)) if i == nth), None)
+            offset = max(0, found.start() - 80) if found else 0
+        return Place(first, last, quote_lines(self.lines, first, last, offset), offset)
 
     def find_words(self, text: str, whole_words: bool = True) -> Place | None:
         """The lines holding the words of `text`; `whole_words=False` lets the last word be the
@@ -65,7 +75,7 @@ class Document:
         if len(words) > _HEAD_WORDS:
             tail = self._find(words[-_TAIL_WORDS:], start)
             end = tail + _TAIL_WORDS - 1 if tail is not None else end
-        return self.place(self._line_of[start], self._line_of[end])
+        return self.place(self._line_of[start], self._line_of[end], start)
 
     def _find(self, words: list[str], from_word: int, whole_words: bool = True) -> int | None:
         phrase = " ".join(words)
