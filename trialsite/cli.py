@@ -200,6 +200,8 @@ def stale_provenance(content_dir: Path, seeds_dir: Path, trials: dict[str, Trial
 
 
 def _run_explain(args: argparse.Namespace, root: Path) -> int:
+    if not args.file.is_file():
+        raise TrialsiteError(args.file, "no such content file")
     trial = load_trial(args.file)  # a file that does not load is reported as by check
     provenance = load_provenance(args.file.parent.parent, args.file.name)
     if provenance is None:
