@@ -144,6 +144,16 @@ def test_a_new_source_for_a_hand_edited_file_is_reported_and_the_file_kept(catal
     assert [p.name for p in (catalogue / "content" / "trials").glob("*.yaml")] == ["nct00763412.yaml"]
 
 
+def test_a_file_extracted_before_provenance_gets_its_sidecar_when_unchanged(catalogue):
+    shutil.copy(FIXTURES / "seeds" / "trialx_female.txt", catalogue / "seeds")
+    assert run(catalogue, "extract") == 0
+    sidecar = catalogue / "content" / ".provenance" / "nct09876543.json"
+    written = trial_path(catalogue, "nct09876543").read_bytes()
+    sidecar.unlink()
+    assert run(catalogue, "extract") == 0
+    assert sidecar.is_file() and trial_path(catalogue, "nct09876543").read_bytes() == written
+
+
 def test_check_warns_when_a_cited_source_no_longer_says_the_value(catalogue, capsys):
     shutil.copy(FIXTURES / "seeds" / "trialx_female.txt", catalogue / "seeds")
     assert run(catalogue, "extract") == 0

@@ -26,7 +26,7 @@ from .extract.merge import Extracted, by_authority, likeness_key, look_alike_not
 from .extract_state import State, load_state, save_state
 from .fsutil import atomic_write, sha256_bytes
 from .model import Trial
-from .provenance import Fact, Provenance, save_provenance
+from .provenance import Fact, Provenance, save_provenance, sidecar_path
 from .registry_seeds import RegistryRecord, choose_sources, registry_layout, registry_records
 from .report import Report
 from .seeds import check_document, find_seeds, read_seed
@@ -297,6 +297,8 @@ def _sync_one(
         note = f" {_changed(entry, origin)}: merge by hand." if seed_changed else ""
         report.add("hand-edited", f"kept hand-edited {shown}; not overwritten.{note}")
     elif current == sha256_bytes(text):
+        if not sidecar_path(target.trials_dir.parent, path.name).exists():  # written before provenance was
+            _write(path, written, target)
         report.add("unchanged", f"unchanged {shown}")
     elif regenerate is Regenerate.ALL or (seed_changed and regenerate is Regenerate.CHANGED_SEEDS):
         _write(path, written, target)
