@@ -24,16 +24,18 @@ import re
 import sqlite3
 import sys
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from pydantic import BaseModel
 
-from .content import InvalidContent, load_content, schema_path
+from .content import InvalidContent, load_content, load_trial, schema_path
 from .duplicates import duplicate_registry_ids
 from .errors import OutputError, TrialsiteError, describe_os_error, printable
+from .explain import explain_lines, stale_citations
 from .lock import build_lock
 from .model import DrugVocabulary, Trial
+from .provenance import load_provenance
 from .render import CONFIG_FILE, BuildResult, build_site, load_config
 from .render.templates import TEMPLATES_FOLDER
 from .sitefolder import SiteFolder
@@ -101,7 +103,12 @@ def _parser(root: Path) -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate content/ against the model")
     check.add_argument("--content", type=Path, default=root / "content")
+    check.add_argument("--seeds", type=Path, default=root / "seeds", help="where provenance points (default: seeds/)")
     check.set_defaults(run=_run_check)
+
+    explain = commands.add_parser("explain", help="print a trial's facts with the documents and lines they came from")
+    explain.add_argument("file", type=Path, help="a content file, e.g. content/trials/nct01234567.yaml")
+    explain.set_defaults(run=_run_explain)
 
     migrate = commands.add_parser("migrate", help="write into content/ the keys of fields this trialsite version added")
     migrate.add_argument("--content", type=Path, default=root / "content")
@@ -169,10 +176,14 @@ def _run_extract(args: argparse.Namespace, root: Path) -> int:
 def _run_check(args: argparse.Namespace, root: Path) -> int:
     content = load_content(args.content)
     warnings = duplicate_registry_ids(args.content, content.trials)
-    _print_problems(sorted([*content.problems, *warnings], key=lambda problem: (problem.path, problem.line or 0)))
+    stale = list(stale_provenance(args.content, args.seeds, content.trials))
+    _print_problems(
+        sorted([*content.problems, *warnings, *stale], key=lambda problem: (problem.path, problem.line or 0))
+    )
     print(
         f"check: {len(content.trials)} trials valid, {len(content.problems)} problems"
         + (f", {len(warnings)} warnings (files sharing a registry id)" if warnings else "")
+        + (f", {len(stale)} warnings (provenance pointing at text that changed)" if stale else "")
     )
     if content.incomplete:
         keys = dict.fromkeys(key for missing in content.incomplete.values() for key in missing)
@@ -182,6 +193,31 @@ def _run_check(args: argparse.Namespace, root: Path) -> int:
             "run `trialsite migrate` to write them in"
         )
     return EXIT_INVALID if content.problems else EXIT_OK
+
+
+def stale_provenance(content_dir: Path, seeds_dir: Path, trials: dict[str, Trial]) -> Iterator[TrialsiteError]:
+    """Warnings for cited text a seed no longer says. A catalogue that keeps no seeds folder (its
+    documents archived elsewhere once extracted) has nothing to compare: no warning then."""
+    if not seeds_dir.is_dir():
+        return
+    for slug, trial in sorted(trials.items()):
+        provenance = load_provenance(content_dir, f"{slug}.yaml")
+        if provenance is not None:
+            record = trial.model_dump(mode="json")
+            yield from stale_citations(content_dir, seeds_dir, f"{slug}.yaml", record, provenance)
+
+
+def _run_explain(args: argparse.Namespace, root: Path) -> int:
+    if not args.file.is_file():
+        raise TrialsiteError(args.file, "no such content file")
+    trial = load_trial(args.file)  # a file that does not load is reported as by check
+    provenance = load_provenance(args.file.parent.parent, args.file.name)
+    if provenance is None:
+        print(f"{args.file}: no provenance: extract did not write this file (or its sidecar is gone)")
+        return EXIT_OK
+    for line in explain_lines(trial.model_dump(mode="json"), provenance):
+        print(line)
+    return EXIT_OK
 
 
 def _run_migrate(args: argparse.Namespace, root: Path) -> int:

@@ -1,5 +1,6 @@
-"""Trial files that share a registry id: most likely one trial published twice (extract keeps
-two seeds of one trial as two files). `check` warns at each file, naming the others, so an editor
+"""Trial files that share a registry id: most likely one trial published twice (extract merges
+the documents of one id, but a file written or renamed by hand can repeat one). `check` warns at
+each file, naming the others, so an editor
 sees it before publishing; the site still builds, since both pages are valid and unpublishing a
 catalogue over a duplicate would hide every trial in it."""
 

@@ -142,7 +142,8 @@ class Chosen:
 
 def choose_sources(exports: list[tuple[Path, str]]) -> Chosen:
     """One trial, one file: of the records of one trial, the one the registry updated last; on
-    the same date, the first in file-name order (the order seeds are read in)."""
+    the same date, an API record over a CSV row (it states more: criteria, ages, arms), then the
+    first in file-name order (the order seeds are read in)."""
     best: dict[str, RegistryRecord] = {}
     others: dict[str, list[RegistryRecord]] = {}
     for path, layout in exports:
@@ -153,11 +154,15 @@ def choose_sources(exports: list[tuple[Path, str]]) -> Chosen:
             if held is None:
                 best[record.nct_id] = _light(record)
                 continue
-            loser, winner = (held, record) if record.last_update > held.last_update else (record, held)
+            loser, winner = (held, record) if _rank(record) > _rank(held) else (record, held)
             best[record.nct_id] = _light(winner)
             others.setdefault(record.nct_id, []).append(_light(loser))
     notes = [_duplicate_note(nct_id, best[nct_id], lost) for nct_id, lost in others.items()]
     return Chosen({nct_id: (r.file, r.where) for nct_id, r in best.items()}, notes)
+
+
+def _rank(record: RegistryRecord) -> tuple[str, bool]:
+    return record.last_update, record.layout == "ctgov-api"
 
 
 def _light(record: RegistryRecord) -> RegistryRecord:
@@ -169,6 +174,10 @@ def _duplicate_note(nct_id: str, winner: RegistryRecord, losers: list[RegistryRe
     def named(r: RegistryRecord) -> str:
         return f"{r.file} ({r.where}, last updated {r.last_update or 'not stated'})"
 
-    newer = all(winner.last_update > r.last_update for r in losers)
-    why = "the registry updated it last" if newer else "same last update, so the first file in name order"
+    if all(winner.last_update > r.last_update for r in losers):
+        why = "the registry updated it last"
+    elif winner.layout == "ctgov-api" and all(r.layout == "ctgov-csv" for r in losers):
+        why = "same last update, and an API record states more than a CSV row"
+    else:
+        why = "same last update, so the first file in name order"
     return f"duplicate: {nct_id} is in {named(winner)} and {', '.join(map(named, losers))}; used {winner.file}: {why}"

@@ -7,6 +7,7 @@ what extract wrote has been edited by hand and is never overwritten.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import json
 import os
@@ -17,11 +18,13 @@ from typing import Any
 
 from .content import TRIALS_DIR, drug_vocabulary, schema_path
 from .errors import ContentError, SeedError, printable
-from .extract import extract, extract_registry
+from .extract import extract_cited, extract_registry_cited
 from .extract.drugs import DrugIndex
+from .extract.merge import Extracted, by_authority, likeness_key, look_alike_note, merge
 from .extract_state import State, load_state, save_state
 from .fsutil import atomic_write, sha256_bytes
 from .model import Trial
+from .provenance import Fact, Provenance, save_provenance, sidecar_path
 from .registry_seeds import choose_sources, registry_layout, registry_records
 from .report import Report
 from .seeds import RegistryRecord, check_document, find_seeds, read_seed
@@ -40,6 +43,7 @@ class Regenerate(enum.Enum):
 # The schema that ships in the package, relative to content/trials/ in this checkout's layout.
 SCHEMA_REF = "../../trialsite/schemas/trial.schema.json"
 MAX_SLUG = 60
+REGISTRY_LAYOUTS = ("ctgov-api", "ctgov-csv")
 
 
 def slugify(text: str) -> str:
@@ -78,6 +82,8 @@ def sync(seeds_dir: Path, content_dir: Path, regenerate: Regenerate = Regenerate
     drug_index = DrugIndex.from_vocabulary(drug_vocabulary(content_dir), lambda: _shown_drugs(trials_dir))
     schema = schema_ref(trials_dir)
     taken = {entry["file"] for entry in state.values()}
+    target = Target(trials_dir, state, taken, schema)
+    documents: list[Extracted] = []
     exports: list[tuple[Path, str]] = []
     for path in find_seeds(seeds_dir):
         try:
@@ -89,55 +95,131 @@ def sync(seeds_dir: Path, content_dir: Path, regenerate: Regenerate = Regenerate
                 exports.append((path, layout))
                 continue
             seed = read_seed(path)
-            trial = extract(seed, drug_index)
+            documents.append(Extracted(*extract_cited(seed, drug_index), seed.file))
         except OSError as exc:
             report.fail(printable(f"{path}: cannot read: {exc.strerror}"))
-            continue
         except SeedError as exc:
             report.fail(str(exc))
-            continue
         except Exception as exc:  # an extractor bug must not stop the other seeds
             report.fail(f"{path}: extraction failed ({type(exc).__name__}: {exc}); please report this")
-            continue
-        origin = Origin(seed.file, seed.sha256, seed.file)
-        _sync_safely(origin, trial, Target(trials_dir, state, taken, schema), regenerate, report)
+    by_id, alone = _by_registry_id(documents)
+    look_alikes = LookAlikes(alone, by_id)
     if exports:
-        sync_exports(exports, drug_index, Target(trials_dir, state, taken, schema), regenerate, report)
+        sync_exports(exports, drug_index, target, regenerate, report, Pending(by_id, look_alikes))
+    for group in by_id.values():
+        _sync_group(group, target, regenerate, report, look_alikes)
+    for item in alone:
+        _sync_group([item], target, regenerate, report, look_alikes)
     save_state(content_dir, state)
     return report
 
 
+def _by_registry_id(documents: list[Extracted]) -> tuple[dict[str, list[Extracted]], list[Extracted]]:
+    """The documents of each registry id, and those that state none."""
+    by_id: dict[str, list[Extracted]] = {}
+    alone = []
+    for item in documents:
+        if item.trial.nct_id:
+            by_id.setdefault(item.trial.nct_id, []).append(item)
+        else:
+            alone.append(item)
+    return by_id, alone
+
+
 def sync_exports(
-    exports: list[tuple[Path, str]], drug_index: DrugIndex, target: Target, regenerate: Regenerate, report: Report
+    exports: list[tuple[Path, str]],
+    drug_index: DrugIndex,
+    target: Target,
+    regenerate: Regenerate,
+    report: Report,
+    pending: Pending | None = None,
 ) -> None:
-    """Each trial of the registry exports, once, keyed by its registry id. A newer export
-    refreshes what nobody edited, so `extract` regenerates a changed record's file; hand-edited
-    files are kept and the fields whose source changed are named."""
+    """Each trial of the registry exports, once, keyed by its registry id, with the documents of
+    `pending` that state the same id. A newer export refreshes what nobody edited, so `extract`
+    regenerates a changed record's file; hand-edited files are kept and the fields whose source
+    changed are named."""
+    pending = pending or Pending({}, LookAlikes([], {}))
     chosen = choose_sources(exports)
     for note in chosen.notes:
         report.add("duplicate", note)
-    mode = Regenerate.CHANGED_SEEDS if regenerate is Regenerate.NEW_SEEDS else regenerate
     for path, layout in exports:
         for record in registry_records(path, layout):
             if isinstance(record, SeedError):
                 report.fail(str(record))
             elif chosen.winners.get(record.nct_id) == (record.file, record.where):
-                _sync_record(record, drug_index, target, mode, report)
+                extracted = _extract_record(record, drug_index, report)
+                if extracted is not None:
+                    group = [extracted, *pending.by_id.pop(record.nct_id, [])]
+                    _sync_group(group, target, regenerate, report, pending.look_alikes)
 
 
-def _sync_record(
-    record: RegistryRecord, drug_index: DrugIndex, target: Target, mode: Regenerate, report: Report
-) -> None:
+def _extract_record(record: RegistryRecord, drug_index: DrugIndex, report: Report) -> Extracted | None:
     name = f"{record.file} {record.where}" if record.where != "the study" else record.file
     try:
-        trial = extract_registry(record, drug_index)
+        return Extracted(*extract_registry_cited(record, drug_index), name)
     except SeedError as exc:
         report.fail(str(exc))
-        return
     except Exception as exc:  # an extractor bug must not stop the other trials
         report.fail(f"{name}: extraction failed ({type(exc).__name__}: {exc}); please report this")
+    return None
+
+
+def _sync_group(
+    group: list[Extracted], target: Target, regenerate: Regenerate, report: Report, look_alikes: LookAlikes
+) -> None:
+    """The documents of one trial, as one content file. A trial of several documents, or of a
+    registry export, is refreshed when a document changes or arrives, unless edited by hand."""
+    merged = look_alikes.noted(merge(group))
+    shared = len(group) > 1 or any(item.trial.source.layout in REGISTRY_LAYOUTS for item in group)
+    mode = Regenerate.CHANGED_SEEDS if shared and regenerate is Regenerate.NEW_SEEDS else regenerate
+    key = merged.trial.nct_id if shared else merged.trial.source.file
+    sha = group[0].trial.source.sha256 if len(group) == 1 else sha256_bytes(
+        " ".join(sorted(item.trial.source.sha256 for item in group))
+    )
+    fields = field_digests(merged.trial) if key != merged.trial.source.file else None
+    documents = tuple(dict.fromkeys(item.trial.source.file for item in by_authority(group)))
+    origin = Origin(key or merged.trial.source.file, sha, merged.document, fields, documents)
+    _claim_entry(target.state, origin.key, [item.trial.source.file for item in group] + [str(merged.trial.nct_id)])
+    _sync_safely(origin, merged, target, mode, report)
+
+
+def _claim_entry(state: State, key: str, former_keys: list[str]) -> None:
+    """A trial first extracted from one document keeps its file when another document of it
+    arrives: the state's entry moves from the document's key to the trial's."""
+    if key in state:
         return
-    _sync_safely(Origin(record.nct_id, record.sha256, name, field_digests(trial)), trial, target, mode, report)
+    for former in former_keys:
+        if former in state and former != key:
+            state[key] = state.pop(former)
+            return
+
+
+@dataclass
+class Pending:
+    by_id: dict[str, list[Extracted]]  # documents waiting for the registry record of their id
+    look_alikes: LookAlikes
+
+
+class LookAlikes:
+    """Documents without a registry id that look like another trial (same title and sponsor):
+    never merged, but `review` on each names the other."""
+
+    def __init__(self, alone: list[Extracted], by_id: dict[str, list[Extracted]]):
+        self._names: dict[tuple[str, str], list[str]] = {}
+        for item in alone + [item for group in by_id.values() for item in group]:
+            self._names.setdefault(likeness_key(item.trial), []).append(item.trial.source.file)
+        self._alone = {likeness_key(item.trial) for item in alone}
+
+    def noted(self, item: Extracted) -> Extracted:
+        key = likeness_key(item.trial)
+        if key not in self._alone:
+            return item
+        mine = {item.trial.source.file, *item.document.split(" + ")}
+        others = [name for name in self._names[key] if name not in mine]
+        if not others:
+            return item
+        review = [*item.trial.review, look_alike_note(", ".join(others))]
+        return dataclasses.replace(item, trial=item.trial.model_copy(update={"review": review}))
 
 
 def field_digests(trial: Trial) -> dict[str, str]:
@@ -167,7 +249,8 @@ class Origin:
     key: str  # the state's key: the seed's file name, or a registry record's NCT id
     sha256: str  # of the seed, or of the registry record
     name: str  # as reports name it: 'a.txt', 'export.csv row 4'
-    fields: dict[str, str] | None = None  # registry records: a digest per field, to name what changed
+    fields: dict[str, str] | None = None  # registry trials: a digest per field, to name what changed
+    documents: tuple[str, ...] = ()  # every document the trial was read from, most authoritative first
 
 
 @dataclass
@@ -178,20 +261,23 @@ class Target:
     schema: str
 
 
-def _sync_safely(origin: Origin, trial: Trial, target: Target, regenerate: Regenerate, report: Report) -> None:
-    text = render_trial(trial, target.schema)
+def _sync_safely(origin: Origin, item: Extracted, target: Target, regenerate: Regenerate, report: Report) -> None:
+    text = render_trial(item.trial, target.schema)
     try:
-        _sync_one(origin, trial, text, target, regenerate, report)
+        _sync_one(origin, item, text, target, regenerate, report)
     except OSError as exc:  # e.g. a full disk, or a directory where a content file should be
         where = exc.filename or target.trials_dir
         report.fail(printable(f"{where}: {exc.strerror}; {origin.name} not extracted"))
 
 
-def _sync_one(origin: Origin, trial: Trial, text: str, target: Target, regenerate: Regenerate, report: Report) -> None:
+def _sync_one(
+    origin: Origin, item: Extracted, text: str, target: Target, regenerate: Regenerate, report: Report
+) -> None:
     entry = target.state.get(origin.key)
+    written = Written(origin, text, item.facts)
     if entry is None:
-        slug = _unique_slug(base_slug(trial), target)
-        _write(target.trials_dir / f"{slug}.yaml", origin, text, target)
+        slug = _unique_slug(base_slug(item.trial), target)
+        _write(target.trials_dir / f"{slug}.yaml", written, target)
         report.add("created", f"created {TRIALS_DIR}/{slug}.yaml from {origin.name}")
         return
     path = target.trials_dir / entry["file"]
@@ -199,7 +285,7 @@ def _sync_one(origin: Origin, trial: Trial, text: str, target: Target, regenerat
     seed_changed = entry["seed_sha256"] != origin.sha256
     if not path.exists():
         if regenerate is Regenerate.ALL:
-            _write(path, origin, text, target)
+            _write(path, written, target)
             report.add("recreated", f"recreated {shown} (it had been deleted)")
         else:
             report.add("deleted", f"kept deleted: {shown} was removed by hand; --force recreates it")
@@ -209,9 +295,11 @@ def _sync_one(origin: Origin, trial: Trial, text: str, target: Target, regenerat
         note = f" {_changed(entry, origin)}: merge by hand." if seed_changed else ""
         report.add("hand-edited", f"kept hand-edited {shown}; not overwritten.{note}")
     elif current == sha256_bytes(text):
+        if not sidecar_path(target.trials_dir.parent, path.name).exists():  # written before provenance was
+            _write(path, written, target)
         report.add("unchanged", f"unchanged {shown}")
     elif regenerate is Regenerate.ALL or (seed_changed and regenerate is Regenerate.CHANGED_SEEDS):
-        _write(path, origin, text, target)
+        _write(path, written, target)
         report.add("regenerated", f"regenerated {shown} from {origin.name}")
     else:
         why = "its seed has changed" if seed_changed else "extraction gives a different result"
@@ -221,17 +309,32 @@ def _sync_one(origin: Origin, trial: Trial, text: str, target: Target, regenerat
 def _changed(entry: dict[str, Any], origin: Origin) -> str:
     """What changed in the source; for a registry record, the fields whose value changed."""
     before = entry.get("fields")
+    new = [name for name in origin.documents if name not in entry.get("documents", origin.documents)]
+    if new:
+        return f"A new source for it since: {', '.join(new)}"
     if origin.fields is None:
         return "Its seed has changed since"
     names = [name for name, digest in origin.fields.items() if isinstance(before, dict) and before.get(name) != digest]
     return f"Its registry record ({origin.name}) has changed since, in: {', '.join(names) or 'no field extract reads'}"
 
 
-def _write(path: Path, origin: Origin, text: str, target: Target) -> None:
+@dataclass(frozen=True)
+class Written:
+    origin: Origin
+    text: str
+    facts: list[Fact]
+
+
+def _write(path: Path, written: Written, target: Target) -> None:
+    """The content file, then its provenance sidecar: both only when extract may write the file."""
+    origin, text = written.origin, written.text
     atomic_write(path, text)
+    documents = list(origin.documents or (origin.name,))
+    save_provenance(target.trials_dir.parent, Provenance(trial=path.name, documents=documents, facts=written.facts))
     entry: dict[str, Any] = {"file": path.name, "seed_sha256": origin.sha256, "written_sha256": sha256_bytes(text)}
     if origin.fields is not None:
         entry["fields"] = origin.fields
+    entry["documents"] = documents
     target.state[origin.key] = entry
     target.taken.add(path.name)
 

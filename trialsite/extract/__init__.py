@@ -7,8 +7,10 @@ from typing import Any
 
 from ..errors import SeedError
 from ..model import Trial, blank
+from ..provenance import Fact
 from ..seeds import RegistryRecord, Seed
 from . import clinconnect, ctgov_export, registry_api, registry_csv, trialx, unknown
+from .cite import registry_facts, text_facts
 from .conditions import headings_of
 from .drugs import DrugFindings, DrugIndex, drugs_in_intervention
 from .enrollment import enrollment_in
@@ -34,11 +36,23 @@ def detect_layout(lines: list[str]) -> str:
 
 
 def extract(seed: Seed, drug_index: DrugIndex) -> Trial:
+    return extract_cited(seed, drug_index)[0]
+
+
+def extract_cited(seed: Seed, drug_index: DrugIndex) -> tuple[Trial, list[Fact]]:
+    """The trial, and each of its values with the lines of the seed that state it."""
+    trial, labelled = _assemble(seed, drug_index)
+    return trial, text_facts(trial, list(seed.lines), labelled, drug_index)
+
+
+def _assemble(seed: Seed, drug_index: DrugIndex) -> tuple[Trial, frozenset[str]]:
+    """The trial, and the fields its layout read from labelled parts (the rest came from prose)."""
     lines = list(seed.lines)
     layout = detect_layout(lines)
     parsed = LAYOUTS[layout].parse(lines)
     record = blank(Trial)
     record.update(parsed.fields)
+    labelled = frozenset(name for name, value in parsed.fields.items() if value not in (None, "", [], {}))
     if not record["title"]:
         record.update(unknown.parse(lines).fields)
     if not record["title"]:
@@ -49,10 +63,19 @@ def extract(seed: Seed, drug_index: DrugIndex) -> Trial:
     record["condition_headings"] = headings_of(record["conditions"])
     record["source"] = {"file": seed.file, "sha256": seed.sha256, "layout": layout}
     record["review"] = review
-    return Trial.model_validate(_drop_empty(record))
+    return Trial.model_validate(_drop_empty(record)), labelled
 
 
 def extract_registry(record: RegistryRecord, drug_index: DrugIndex) -> Trial:
+    return extract_registry_cited(record, drug_index)[0]
+
+
+def extract_registry_cited(record: RegistryRecord, drug_index: DrugIndex) -> tuple[Trial, list[Fact]]:
+    trial = _assemble_registry(record, drug_index)
+    return trial, registry_facts(trial, record)
+
+
+def _assemble_registry(record: RegistryRecord, drug_index: DrugIndex) -> Trial:
     """A registry record states its fields: nothing is read from its prose, and drugs come only
     from its drug-like interventions."""
     reader = registry_csv.parse_row if record.layout == "ctgov-csv" else registry_api.parse_study
