@@ -66,6 +66,11 @@ class Listing:
             key: " ".join(dict.fromkeys([slug for _, slug in terms] or not_stated)) for key, terms in self.term_names
         }
 
+    @property
+    def age_token(self) -> str:
+        """The age range in days as the filter script reads a row's: "6574.5 " (no maximum)."""
+        return " ".join("" if days is None else repr(days) for days in self.age_days)
+
     @cached_property
     def digest(self) -> str:
         """Changes exactly when anything a list shows of this trial changes."""
