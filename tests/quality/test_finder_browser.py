@@ -4,13 +4,18 @@ one fact), and with JavaScript off through the country pages."""
 
 from __future__ import annotations
 
-import time
+import sys
 
 import pytest
 
 from conftest import FIXTURES
+from trialsite.model import Trial
+from trialsite.render.catalogue import catalogue_json
+from trialsite.render.listing import listing_of
+from trialsite.render.trial_lists import list_order
+from trialsite.render.urls import Urls
 
-from ._site import ROOT, SiteServer, build_site
+from ._site import BASE_URL, ROOT, SiteServer, build_site
 
 FINDER = FIXTURES / "finder" / "content"
 
@@ -182,21 +187,25 @@ TYPE_AN_AGE = """age => {
 }"""
 
 
-def test_filtering_ten_thousand_trials_takes_under_100_ms(new_page, tmp_path_factory):
-    """Once catalogue.json is loaded, one keystroke in the age box re-filters and re-renders."""
-    import sys
-
+def test_filtering_ten_thousand_trials_takes_under_100_ms(new_page, tmp_path):
+    """Once catalogue.json is loaded, one keystroke in the age box re-filters the whole catalogue
+    and re-renders the list and its counts. The catalogue is the bench's 10,000 synthetic trials,
+    made into catalogue.json as the build makes it (a whole 10,000-trial build takes a minute)."""
     sys.path.insert(0, str(ROOT / "bench"))
     import generate
 
-    work = tmp_path_factory.mktemp("finder-10k")
-    generate.generate(10_000, work, seed=1, jobs=2)
-    assert build_site(work / "site", content=work / "content").returncode == 0
-    server = SiteServer(work / "site").start()
+    assert build_site(tmp_path / "site", content=FINDER).returncode == 0
+    listings = [
+        listing_of(f"t{index}", Trial.model_validate(generate.make_record(index, 1)), None) for index in range(10_000)
+    ]
+    listings.sort(key=list_order)
+    (tmp_path / "site" / "catalogue.json").write_bytes(catalogue_json(listings, Urls(BASE_URL)))
+    server = SiteServer(tmp_path / "site").start()
     try:
         page = new_page()
         page.goto(server.url("?country=france"))
         settled(page)
+        assert "of 10000 trials match" in page.locator("#filter-status").inner_text()
         # Timed in the page: from the input event to the list, its counts and the address updated.
         timings = [page.evaluate(TYPE_AN_AGE, age) for age in ("7", "70", "8", "80", "9", "90")]
         assert max(timings[1:]) < 100, timings  # the first may pay for compiling the script
