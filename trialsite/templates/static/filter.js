@@ -321,7 +321,7 @@
     status.textContent = found.length === 0
       ? "No trial matches these filters (of " + total + plural(total) + ")"
       : found.length + " of " + total + plural(total) + " match" +
-        (kept ? " (" + kept + " of them do not state the age or sex asked for)" : "") +
+        (kept ? " (" + kept + (kept === 1 ? " does" : " of them do") + " not state the age or sex asked for)" : "") +
         (person.sort === "updated" ? ", last updated first" : "") +
         (shown < found.length ? ", showing the first " + shown : "");
     emptyNote.hidden = found.length > 0;
