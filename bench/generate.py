@@ -52,6 +52,7 @@ STATUS_WEIGHTS = {
     "Suspended": 1, "Available": 0.4, "No longer available": 0.4, "Approved for marketing": 0.2,
     "Temporarily not available": 0.1, "Withheld": 0.1, None: 3,
 }
+COMMA_COUNTRIES = ("Korea, Republic of",)  # registry country names with a comma in them
 PHASE_WORDS = {
     None: "clinical", "Early Phase 1": "early phase I", "Phase 1": "phase I", "Phase 1/2": "phase I/II",
     "Phase 2": "phase II", "Phase 2/3": "phase II/III", "Phase 3": "phase III", "Phase 4": "phase IV",
@@ -333,7 +334,22 @@ def make_record(index: int, seed: int) -> dict:
         },
         "review": [rng.choice(words.REVIEW_NOTES)] if rng.random() < 0.03 else [],
     }
+    # Drawn after everything above, so the rest of a trial stays what earlier versions generated.
+    if rng.random() < 0.75:  # most as a registry export states them; the rest as free text only
+        record["sites"], record["locations"] = [_site(place) for place in record["locations"]], []
+    if rng.random() < 0.03:  # children's trials, their ages in months as registries state them
+        record["min_age"], record["max_age"] = "6 Months", "204 Months"
+    if dates and rng.random() < 0.6:
+        record["dates"] = [*dates, {"label": "Last update posted", "date": _date(rng, rng.randint(2018, 2026))}]
     return record
+
+
+def _site(place: str) -> dict:
+    """A pool place ("Lyon Cancer Center, Lyon, France"; some name a state) as a structured site."""
+    facility, city, rest = place.split(", ", 2)
+    country = next((name for name in COMMA_COUNTRIES if rest.endswith(name)), rest.split(", ")[-1])
+    state = rest[: -len(country)].rstrip(", ") or None
+    return {"facility": facility, "city": city, "state": state, "country": country}
 
 
 _NULL, _INT = "tag:yaml.org,2002:null", "tag:yaml.org,2002:int"

@@ -26,18 +26,29 @@ def site(tmp_path_factory) -> Path:
     return root / "site"
 
 
-def test_the_trial_page_lists_each_site_with_facility_city_state_and_country(site):
+def test_the_trial_page_lists_each_site_with_facility_city_and_state_under_its_country(site):
     page = (site / "trials" / "nct06171568" / "index.html").read_text("utf-8")
-    table = re.search(r'<table class="sites">.*?<tbody>(.*?)</tbody>', page, re.S).group(1)
-    rows = [re.findall(r'<td data-label="([^"]+)">(.*?)</td>', row) for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+    group = re.search(r'<h3 id="sites-1">(.*?)</h3>\s*<table class="sites".*?<tbody>(.*?)</tbody>', page, re.S)
+    heading, table = group.groups()
+    assert heading.startswith('<a href="/countries/france/">France</a>')
+    rows = [re.findall(r'<td data-label="([^"]+)">(.*?)</td>', tr) for tr in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
     assert rows == [
         [
             ("Facility", "Neurosurgery - Lariboisière hospital"),
             ("City", "Paris"),
             ("State or region", "Ile-de-France"),
-            ("Country", "France"),
         ]
     ]
+
+
+def test_a_trial_in_several_countries_lists_its_sites_country_by_country(site):
+    page = (site / "trials" / "nct02552212" / "index.html").read_text("utf-8")
+    countries = re.findall(r'<h3 id="sites-\d+"><a href="[^"]+">([^<]+)</a> <span class="count">\((\d+) sites?\)', page)
+    assert [name for name, _ in countries] == [
+        "Australia", "Bulgaria", "Canada", "Czechia", "Hungary", "Poland", "Russian Federation", "Taiwan",
+        "United States",
+    ]  # fmt: skip
+    assert sum(int(n) for _, n in countries) == 105
 
 
 def test_a_date_stated_to_the_month_shows_as_month_and_year(site):

@@ -9,12 +9,13 @@ from trialsite.model import Trial, blank
 from trialsite.render.config import SiteConfig
 from trialsite.render.listing import Listing, listing_of
 from trialsite.render.pages import index_plans, indexable_routes
-from trialsite.render.taxonomy import CONDITIONS, DRUGS, PHASES_TAXONOMY, STATUSES_TAXONOMY, TAXONOMIES
+from trialsite.render.taxonomy import CONDITIONS, COUNTRIES, DRUGS, PHASES_TAXONOMY, STATUSES_TAXONOMY, TAXONOMIES
 from trialsite.render.trial_lists import TrialLists, list_order
 
 CONFIG = SiteConfig(title="Test", description="Testing.", base_url="/")
 DRUG_NAMES = ["gemcitabine", "Gemcitabine", "cisplatin", "S-1", "pemigatinib", "FOLFOX"]
 CONDITION_NAMES = ["Cholangiocarcinoma", "cholangiocarcinoma", "Biliary Tract Cancer", "Gallbladder Cancer"]
+COUNTRY_NAMES = ["France", "france", "Spain", "United States"]
 
 
 def listing(slug: str, **fields) -> Listing:
@@ -29,7 +30,8 @@ def random_listing(rng: random.Random, slug: str) -> Listing:
         drugs=rng.sample(DRUG_NAMES, rng.randint(0, 3)),
         conditions=rng.sample(CONDITION_NAMES, rng.randint(0, 2)),
         phase=rng.choice([None, "Phase 1", "Phase 2", "Phase 3"]),
-        status=rng.choice([None, "Recruiting", "Completed"]),
+        status=rng.choice([None, "Recruiting", "Not yet recruiting", "Completed"]),
+        sites=[{"country": country} for country in rng.sample(COUNTRY_NAMES, rng.randint(0, 2))],
     )
 
 
@@ -62,7 +64,7 @@ def test_a_term_whose_last_trial_leaves_is_gone():
     change = lists.update({"a": listing("a", drugs=["cisplatin"])})
     assert [term.name for term in lists.terms(DRUGS)] == ["cisplatin"]
     assert change.terms == {("drugs", "pemigatinib"), ("drugs", "cisplatin")} | {
-        (taxonomy.key, "not-stated") for taxonomy in (CONDITIONS, PHASES_TAXONOMY, STATUSES_TAXONOMY)
+        (taxonomy.key, "not-stated") for taxonomy in (CONDITIONS, PHASES_TAXONOMY, STATUSES_TAXONOMY, COUNTRIES)
     }
     assert change.members
 
@@ -87,6 +89,32 @@ def test_titles_that_differ_only_in_case_are_shared_until_one_changes():
     change = lists.update({"b": listing("b", title="Beta")})
     assert not lists.title_shared("a")
     assert change.titles == {"alpha", "beta"}
+
+
+def test_lists_show_recruiting_trials_first_then_not_yet_recruiting_then_the_rest():
+    lists = TrialLists(
+        [
+            listing("a", title="A", status="Completed"),
+            listing("b", title="B", status="Not yet recruiting"),
+            listing("c", title="C"),
+            listing("d", title="D", status="Recruiting"),
+        ]
+    )
+    assert [item.slug for item in lists.ordered] == ["d", "b", "a", "c"]
+    lists.update({"a": listing("a", title="A", status="Recruiting")})
+    assert [item.slug for item in lists.ordered] == ["a", "d", "b", "c"]
+
+
+def test_a_trial_whose_sites_name_no_country_is_under_location_not_stated():
+    lists = TrialLists([listing("a", sites=[{"city": "Paris"}], locations=["Lyon, France"]), listing("b")])
+    (term,) = lists.terms(COUNTRIES)
+    assert (term.name, term.slug, term.trials) == ("Location not stated", "not-stated", 2)
+
+
+def test_countries_are_counted_once_per_trial_and_spellings_share_a_term():
+    sites = [{"city": "Paris", "country": "France"}, {"city": "Lyon", "country": "France"}]
+    lists = TrialLists([listing("a", sites=sites), listing("b", sites=[{"country": "france"}]), listing("c")])
+    assert [(term.name, term.trials) for term in lists.terms(COUNTRIES)] == [("France", 2), ("Location not stated", 1)]
 
 
 def test_list_order_is_by_title_then_file_name():

@@ -57,9 +57,11 @@ def require(condition: bool, reason: str) -> None:
 # --------------------------------------------------------------------------- build
 
 
-def build_site(out: Path, base_url: str = BASE_URL) -> subprocess.CompletedProcess:
+def build_site(out: Path, base_url: str = BASE_URL, content: Path | None = None) -> subprocess.CompletedProcess:
+    """The site of `content` (the repo's own content/ by default) built into `out`."""
+    chosen = ["--content", str(content)] if content is not None else []
     return subprocess.run(
-        [sys.executable, "build.py", "build", "--out", str(out), "--base-url", base_url],
+        [sys.executable, "build.py", "build", *chosen, "--out", str(out), "--base-url", base_url],
         cwd=ROOT,
         capture_output=True,
         text=True,

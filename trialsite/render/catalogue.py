@@ -5,6 +5,10 @@ on screen would miss most matches. With a filter on, `static/filter.js` fetches 
 renders the matching rows itself, the same row as `partials/trial_row.html`. It stays compact:
 each taxonomy's terms (slug, name as written, link) are listed once, and a trial refers to them
 by position. Every link is made here, by the URL helper, so the script never builds a URL.
+
+For "can I take part" a trial carries its stated age range in days ("age": [min, max], null where
+not stated) and its sex; "units" gives each age unit in days, so the script converts the age a
+reader types by the same table. "updated" is the date the source says the record was last updated.
 """
 
 from __future__ import annotations
@@ -14,13 +18,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..fsutil import key_of
-from ..slugs import term_slug
+from .finder import DAYS_PER_UNIT
 from .listing import Listing
-from .taxonomy import NOT_STATED, TAXONOMIES
+from .taxonomy import NOT_STATED, NOT_STATED_SLUG, TAXONOMIES
 from .urls import Urls, term_route
 
 CATALOGUE_ROUTE = "catalogue.json"
-FORMAT = 1  # bump when the file's shape changes
+FORMAT = 2  # bump when the file's shape changes
 
 
 def catalogue_key(listings: Sequence[Listing], urls: Urls) -> str:
@@ -41,6 +45,9 @@ def catalogue(listings: Sequence[Listing], urls: Urls) -> dict[str, Any]:
             "url": urls.path(listing.route),
             "sex": listing.sex,
             "ages": listing.ages,
+            "age": list(listing.age_days),
+            "updated": listing.updated,
+            "places": listing.places,
         }
         for key, named in listing.term_names:
             refs = []
@@ -51,10 +58,10 @@ def catalogue(listings: Sequence[Listing], urls: Urls) -> dict[str, Any]:
                 refs.append(positions[key][name])
             trial[key] = refs
         trials.append(trial)
-    not_stated = term_slug(NOT_STATED)
     return {
         "format": FORMAT,
-        "not_stated": {"slug": not_stated, "name": NOT_STATED},
+        "not_stated": {"slug": NOT_STATED_SLUG, "name": NOT_STATED},
+        "units": {unit.lower(): days for unit, days in DAYS_PER_UNIT.items()},
         "terms": terms,
         "trials": trials,
     }

@@ -29,8 +29,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def feed_order(listing: Listing) -> tuple[str, str]:
-    """Newest first: by the latest date the trial states, then by file name."""
-    return (listing.latest_date or EPOCH, listing.slug)
+    """Newest first: by the entry's date (`_day`), then by file name."""
+    return (_day(listing), listing.slug)
 
 
 def atom_feed_plan(
@@ -67,7 +67,15 @@ def _entry(feed: ET.Element, listing: Listing, urls: Urls) -> None:
 
 
 def _updated(listing: Listing) -> str:
-    return _timestamp(listing.latest_date or EPOCH)
+    return _timestamp(_day(listing))
+
+
+def _day(listing: Listing) -> str:
+    """When the source says its record was last updated; failing that, the latest date it
+    states. A date stated to the month counts from the month's first day (Atom needs a day)."""
+    if listing.updated is not None:
+        return listing.updated if len(listing.updated) > len("2006-11") else listing.updated + "-01"
+    return listing.latest_date or EPOCH
 
 
 def _timestamp(day: str) -> str:

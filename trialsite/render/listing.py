@@ -11,9 +11,9 @@ from markupsafe import Markup
 
 from ..fsutil import digest
 from ..model import Site, Trial
-from ..slugs import term_slug
 from . import markdown
-from .taxonomy import NOT_STATED, TAXONOMIES, slugged_terms
+from .finder import age_in_days, last_update
+from .taxonomy import NOT_STATED_SLUG, TAXONOMIES, slugged_terms
 from .urls import term_route, trial_route
 
 FEED_SUMMARY_LENGTH = 300
@@ -33,9 +33,11 @@ class Listing:
     status: str | None
     sex: str | None
     ages: str | None
+    age_days: tuple[float | None, float | None]  # the stated minimum and maximum age, in days
     # (taxonomy key, ((term name, slug), ...)), in TAXONOMIES order
     term_names: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
     latest_date: str | None  # newest valid stated date, ISO
+    updated: str | None  # when the source says its record was last updated, ISO as stated
     places: str | None  # where the trial runs, in a few words: 'Paris, France', '105 sites: Spain, France'
     blurb: str | None  # the summary as plain text, shortened: for the feed
     row_html: str = ""  # the trial's row in every list, rendered once (see Renderer.trial)
@@ -59,10 +61,15 @@ class Listing:
     @cached_property
     def filter_tokens(self) -> dict[str, str]:
         """Taxonomy key -> space-separated term slugs, for the filter script."""
-        not_stated = (term_slug(NOT_STATED),)
+        not_stated = (NOT_STATED_SLUG,)
         return {
             key: " ".join(dict.fromkeys([slug for _, slug in terms] or not_stated)) for key, terms in self.term_names
         }
+
+    @property
+    def age_token(self) -> str:
+        """The age range in days as the filter script reads a row's: "6574.5 " (no maximum)."""
+        return " ".join("" if days is None else repr(days) for days in self.age_days)
 
     @cached_property
     def digest(self) -> str:
@@ -79,8 +86,10 @@ def listing_of(slug: str, trial: Trial, plain_summary: str | None) -> Listing:
         status=trial.status,
         sex=trial.sex,
         ages=age_range(trial.min_age, trial.max_age),
+        age_days=(age_in_days(trial.min_age), age_in_days(trial.max_age)),
         term_names=tuple((tax.key, slugged_terms(tax, trial)) for tax in TAXONOMIES),
         latest_date=days[-1] if days else None,
+        updated=_updated(trial),
         places=places_of(trial),
         blurb=markdown.shorten(plain_summary, FEED_SUMMARY_LENGTH) if plain_summary else None,
     )
@@ -110,6 +119,15 @@ def age_range(min_age: str | None, max_age: str | None) -> str | None:
     if high:
         return f"up to {high}"
     return None
+
+
+def _updated(trial: Trial) -> str | None:
+    """The stated last-update date, if it is a real day or month (content may hold 2024-02-31)."""
+    stated = last_update(trial.dates)
+    if stated is None:
+        return None
+    month_only = len(stated.date) == len("2006-11")
+    return stated.date if _is_real_day(stated.date + "-01" if month_only else stated.date) else None
 
 
 def _is_real_day(iso: str) -> bool:

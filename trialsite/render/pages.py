@@ -20,14 +20,24 @@ from .config import SiteConfig
 from .listing import Link, Listing
 from .markdown import shorten
 from .search import SEARCH_DIR
-from .taxonomy import CONDITIONS, DRUGS, NOT_STATED, PHASES_TAXONOMY, STATUSES_TAXONOMY, TAXONOMIES, Taxonomy, Term
+from .taxonomy import (
+    CONDITIONS,
+    COUNTRIES,
+    DRUGS,
+    NOT_STATED_SLUG,
+    PHASES_TAXONOMY,
+    STATUSES_TAXONOMY,
+    TAXONOMIES,
+    Taxonomy,
+    Term,
+)
 from .trial_lists import Change, Rows, TrialLists
 from .trialview import TrialView
 from .urls import Urls, output_path, page_route, term_route
 
 NOT_FOUND_ROUTE = "404.html"
 SEARCH_ROUTE = "search/"
-HOME_FILTERS = (PHASES_TAXONOMY, STATUSES_TAXONOMY, DRUGS)
+HOME_FILTERS = (STATUSES_TAXONOMY, COUNTRIES, PHASES_TAXONOMY, DRUGS)
 HOME = Link("Trials", "")
 # Long lists are split so that no page grows with the catalogue.
 PAGE_SIZE = 100
@@ -191,7 +201,7 @@ def repaged_lists(change: Change, outputs: Container[str]) -> set[str]:
 def home_plans(lists: TrialLists, config: SiteConfig) -> list[PagePlan]:
     listings = lists.rows
     filters = [(taxonomy, _chips(taxonomy, lists.terms(taxonomy))) for taxonomy in HOME_FILTERS]
-    counts = [(taxonomy, _stated(lists.terms(taxonomy))) for taxonomy in (DRUGS, CONDITIONS)]
+    counts = [(taxonomy, _stated(lists.terms(taxonomy))) for taxonomy in (DRUGS, CONDITIONS, COUNTRIES)]
     shared = {"filters": filters, "counts": counts, "total": len(listings)}
     # Taxonomies by key: their repr holds a function's address, which differs from run to run.
     shared_key = key_of(
@@ -257,7 +267,7 @@ def indexable_routes(lists: TrialLists) -> list[str]:
 
 
 def _stated(terms: list[Term]) -> int:
-    return sum(1 for term in terms if term.name != NOT_STATED)
+    return sum(1 for term in terms if term.slug != NOT_STATED_SLUG)
 
 
 def _title(name: str, config: SiteConfig) -> str:

@@ -1,11 +1,11 @@
-"""One mechanism for every way of grouping trials: drugs, conditions, phases and statuses.
+"""One mechanism for every way of grouping trials: drugs, conditions, phases, statuses and countries.
 
 A taxonomy says how to read its terms off a trial and in which order to list them;
 `trial_lists.TrialLists` does the rest. Each term gets a bounded, URL-safe slug (`slugs.term_slug`);
 names that differ only in case, punctuation or accents share a slug and so are one term, and so
 do conditions that name one MeSH heading.
-A trial with no term is grouped under "Not stated", listed last, so every trial can be found from
-every index.
+A trial with no term is grouped under "Not stated" (a taxonomy may say it in its own words:
+"Location not stated"), listed last, so every trial can be found from every index.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from ..slugs import term_slug
 from .urls import taxonomy_route
 
 NOT_STATED = "Not stated"
+NOT_STATED_SLUG = term_slug(NOT_STATED)  # every taxonomy's "not stated" page has this slug
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Taxonomy:
     detail_label: str | None = None  # a fact shown beside each term in its index, e.g. "Class"
     # Where a trial's term is filed, when synonyms share a page: a condition's MeSH heading.
     filed_under: Callable[[Trial, str], str] = lambda trial, name: name
+    not_stated: str = NOT_STATED  # the name of the term of trials that state none
 
     @property
     def route(self) -> str:
@@ -58,7 +60,17 @@ CONDITIONS = Taxonomy(
 )
 PHASES_TAXONOMY = Taxonomy("phases", "Phases", "Phase", lambda trial: _one(trial.phase), PHASES)
 STATUSES_TAXONOMY = Taxonomy("statuses", "Statuses", "Status", lambda trial: _one(trial.status), STATUSES)
-TAXONOMIES = (DRUGS, CONDITIONS, PHASES_TAXONOMY, STATUSES_TAXONOMY)
+# Countries as the sites state them; a trial whose sites name none (or that lists its places only
+# as free text) is "Location not stated": a country is never guessed from a city or a facility.
+COUNTRIES = Taxonomy(
+    "countries",
+    "Countries",
+    "Country",
+    lambda trial: list(dict.fromkeys(site.country for site in trial.sites if site.country)),
+    not_stated="Location not stated",
+)
+TAXONOMIES = (DRUGS, CONDITIONS, PHASES_TAXONOMY, STATUSES_TAXONOMY, COUNTRIES)
+BY_KEY = {taxonomy.key: taxonomy for taxonomy in TAXONOMIES}
 
 
 def slugged_terms(taxonomy: Taxonomy, trial: Trial) -> tuple[tuple[str, str], ...]:
@@ -68,7 +80,7 @@ def slugged_terms(taxonomy: Taxonomy, trial: Trial) -> tuple[tuple[str, str], ..
 
 def term_sort_key(taxonomy: Taxonomy, name: str) -> tuple[int, int, str, str]:
     """Vocabulary order first, then alphabetical, then "Not stated"."""
-    if name == NOT_STATED:
+    if name == taxonomy.not_stated:
         return (2, 0, "", "")
     if name in taxonomy.order:
         return (0, taxonomy.order.index(name), "", "")

@@ -14,18 +14,19 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ..slugs import term_slug
 from .feeds import FEED_ENTRIES, feed_order
+from .finder import status_rank
 from .listing import Listing
-from .taxonomy import NOT_STATED, TAXONOMIES, Taxonomy, Term, term_sort_key
+from .taxonomy import BY_KEY, NOT_STATED_SLUG, TAXONOMIES, Taxonomy, Term, term_sort_key
 from .urls import term_route
 
 TermId = tuple[str, str]  # (taxonomy key, term slug)
 
 
-def list_order(listing: Listing) -> tuple[str, str]:
-    """The order every list of trials uses: by title."""
-    return (listing.title.casefold(), listing.slug)
+def list_order(listing: Listing) -> tuple[int, str, str]:
+    """The order every list of trials uses: recruiting first, then not yet recruiting, then the
+    rest (`finder.status_rank`); by title within each."""
+    return (status_rank(listing.status), listing.title.casefold(), listing.slug)
 
 
 @dataclass
@@ -45,7 +46,7 @@ class Rows:
     def __init__(self) -> None:
         self.listings: list[Listing] = []
         self.digests: list[str] = []
-        self._order: list[tuple[str, str]] = []
+        self._order: list[tuple[int, str, str]] = []
 
     def __len__(self) -> int:
         return len(self.listings)
@@ -179,7 +180,7 @@ def _terms_of(listing: Listing) -> Iterable[tuple[str, str, list[str]]]:
     "Not stated" there."""
     for key, terms in listing.term_names:
         by_slug: dict[str, list[str]] = {}
-        for name, slug in terms or ((NOT_STATED, term_slug(NOT_STATED)),):
+        for name, slug in terms or ((BY_KEY[key].not_stated, NOT_STATED_SLUG),):
             by_slug.setdefault(slug, []).append(name)
         for slug, written in by_slug.items():
             yield key, slug, written

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from ..model import Outcome, StatedDate, Trial
 from . import markdown
+from .finder import CountrySites, last_update, sites_by_country
 from .listing import Listing, listing_of
 
 CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/"
@@ -49,6 +50,8 @@ class TrialView:
     outcome_groups: tuple[tuple[str, list[Outcome]], ...]
     dates: tuple[StatedDay, ...]
     registry_url: str | None
+    site_groups: tuple[CountrySites, ...]
+    status_day: StatedDay | None  # the date the source gives for its status: when last updated
 
     # A trial page lays out the same row facts as a listing does.
     slug = property(lambda self: self.listing.slug)
@@ -79,6 +82,8 @@ def trial_view(slug: str, trial: Trial) -> TrialView:
         ),
         dates=tuple(stated_day(date) for date in trial.dates),
         registry_url=CTGOV_STUDY_URL + trial.nct_id if trial.nct_id else None,
+        site_groups=sites_by_country(trial),
+        status_day=stated_day(updated) if (updated := last_update(trial.dates)) else None,
     )
 
 
