@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
 from ..model import Outcome, StatedDate, Trial
+from ..provenance import Provenance
 from . import markdown
 from .listing import Listing, listing_of
+from .sources import Source, TrialSources, field_of, sources_of
 
 CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/"
 MONTHS = "January February March April May June July August September October November December".split()
@@ -26,6 +28,7 @@ class Criterion:
     text: str
     subitems: tuple[str, ...]
     numbered: bool  # sub-items were written "1.", "2.", ...: shown as an ordered list
+    sources: tuple[Source, ...] = ()  # where it came from, when the trial has a provenance sidecar
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class TrialView:
     outcome_groups: tuple[tuple[str, list[Outcome]], ...]
     dates: tuple[StatedDay, ...]
     registry_url: str | None
+    sources: TrialSources  # empty when the trial has no provenance sidecar
 
     # A trial page lays out the same row facts as a listing does.
     slug = property(lambda self: self.listing.slug)
@@ -60,18 +64,23 @@ class TrialView:
     terms = property(lambda self: self.listing.terms)
     filter_tokens = property(lambda self: self.listing.filter_tokens)
 
+    def sources_for(self, *fields: str) -> tuple[Source, ...]:
+        """The sources of these fields' values ('drugs': one per drug), in the record's order."""
+        return tuple(source for key, source in self.sources.items() if field_of(key) in fields)
 
-def trial_view(slug: str, trial: Trial) -> TrialView:
+
+def trial_view(slug: str, trial: Trial, provenance: Provenance | None) -> TrialView:
     summary_html = markdown.to_html(trial.summary) if trial.summary else None
     plain_summary = markdown.html_to_plain_text(summary_html) if summary_html else None
+    sources = sources_of(trial, provenance)
     return TrialView(
         listing=listing_of(slug, trial, plain_summary),
         record=trial,
         summary_html=summary_html,
         description_html=markdown.to_html(trial.description) if trial.description else None,
         plain_summary=plain_summary,
-        inclusion=tuple(map(criterion, trial.eligibility.inclusion)),
-        exclusion=tuple(map(criterion, trial.eligibility.exclusion)),
+        inclusion=_criteria(trial.eligibility.inclusion, "eligibility.inclusion", sources),
+        exclusion=_criteria(trial.eligibility.exclusion, "eligibility.exclusion", sources),
         outcome_groups=(
             ("Primary outcomes", trial.outcomes.primary),
             ("Secondary outcomes", trial.outcomes.secondary),
@@ -79,6 +88,15 @@ def trial_view(slug: str, trial: Trial) -> TrialView:
         ),
         dates=tuple(stated_day(date) for date in trial.dates),
         registry_url=CTGOV_STUDY_URL + trial.nct_id if trial.nct_id else None,
+        sources=sources,
+    )
+
+
+def _criteria(texts: list[str], field: str, sources: TrialSources) -> tuple[Criterion, ...]:
+    found = [sources.get(f"{field}[{i}]") for i in range(len(texts))]
+    return tuple(
+        replace(criterion(text), sources=(source,) if source else ())
+        for text, source in zip(texts, found, strict=True)
     )
 
 
