@@ -221,7 +221,7 @@ _TAGS = {
     "footer", "div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "span", "strong", "em", "code", "pre", "article",
     "section", "aside", "details", "summary", "dl", "dt", "dd", "table", "caption", "thead", "tbody", "tr",
     "th", "td", "blockquote", "hr", "br", "form", "label", "input", "button", "svg", "rect", "path", "time",
-    "small", "abbr", "figure", "figcaption", "mark", "select", "option", "fieldset", "legend", "noscript",
+    "small", "abbr", "figure", "figcaption", "mark", "select", "option", "fieldset", "legend", "noscript", "cite", "q",
 }
 
 

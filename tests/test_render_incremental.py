@@ -145,6 +145,19 @@ def test_an_edit_renders_exactly_the_affected_files(content, tmp_path, change):
     assert after == cold(content, tmp_path)
 
 
+def test_an_edit_to_only_a_provenance_sidecar_renders_that_trial_page_again(content, tmp_path):
+    out = tmp_path / "site"
+    build(content, out)
+    before = snapshot(out)
+    sidecar = content / ".provenance" / "nct07063888.json"
+    sidecar.write_text(sidecar.read_text("utf-8").replace('"quote": "Phase 2"', '"quote": "Phase II"', 1), "utf-8")
+    result = build(content, out)
+    after = snapshot(out)
+    assert {path for path in after if after[path] != before.get(path)} == {"trials/nct07063888/index.html"}
+    assert {path for path in result.written if not UNORDERED.match(path)} - EXPORTS == {"trials/nct07063888/index.html"}
+    assert after == cold(content, tmp_path)
+
+
 def test_incremental_output_equals_a_cold_build_after_a_sequence_of_edits(content, tmp_path):
     out = tmp_path / "site"
     build(content, out)

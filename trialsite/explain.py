@@ -15,30 +15,32 @@ from typing import Any
 
 from .content import TRIALS_DIR
 from .errors import ContentError, SeedError
-from .provenance import MAX_QUOTE, Citation, Fact, Provenance, edited_by_hand, json_at, quote_lines, value_at
+from .provenance import (
+    KIND_LABELS,
+    MAX_QUOTE,
+    Citation,
+    Fact,
+    Provenance,
+    edited_by_hand,
+    json_at,
+    place_in,
+    quote_lines,
+    value_at,
+)
 from .seeds import read_seed
 
 _ROW = re.compile(r"^row (?P<row>\d+), column (?P<column>.+)$")
-_KINDS = {"field": "labelled field", "inferred": "inferred from prose"}
 
 
 def place_of(citation: Citation) -> str:
-    if citation.path is not None:
-        lines = f", line {_span(citation.lines)}" if citation.lines else ""
-        return f"{citation.document}, {citation.path}{lines}"
-    return f"{citation.document}, line {_span(citation.lines)}"
-
-
-def _span(lines: list[int]) -> str:
-    first, last = lines
-    return str(first) if first == last else f"{first}-{last}"
+    return f"{citation.document}, {place_in(citation)}"
 
 
 def status_of(fact: Fact, record: dict[str, Any]) -> str:
     """'edited by hand', or how extract read the value ('labelled field', 'inferred from prose')."""
     if edited_by_hand(fact, record):
         return "edited by hand"
-    return _KINDS[fact.cited.kind] if fact.cited else "source not located"
+    return KIND_LABELS[fact.cited.kind] if fact.cited else "source not located"
 
 
 def explain_lines(record: dict[str, Any], provenance: Provenance) -> Iterator[str]:
@@ -51,7 +53,7 @@ def explain_lines(record: dict[str, Any], provenance: Provenance) -> Iterator[st
         if status == "edited by hand":
             yield f"    edited by hand (extract wrote {_shown(fact.value)})"
         if fact.cited is not None:
-            yield f"    {place_of(fact.cited)} ({_KINDS[fact.cited.kind]}): \"{_short(fact.cited.quote)}\""
+            yield f"    {place_of(fact.cited)} ({KIND_LABELS[fact.cited.kind]}): \"{_short(fact.cited.quote)}\""
         else:
             yield "    source not located"
 

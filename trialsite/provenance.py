@@ -22,6 +22,7 @@ from .model import Layout, Record, Text
 
 PROVENANCE_DIR = ".provenance"
 Kind = Literal["field", "inferred"]  # read from a labelled field, or inferred from prose
+KIND_LABELS = {"field": "labelled field", "inferred": "inferred from prose"}
 # Worked out from other fields, not read from any document: they have no source of their own.
 DERIVED_FIELDS = frozenset({"source", "review", "condition_headings"})
 MAX_QUOTE = 1000
@@ -98,11 +99,25 @@ def save_provenance(content_dir: Path, provenance: Provenance) -> None:
 def load_provenance(content_dir: Path, trial_file: str) -> Provenance | None:
     """The sidecar of a content file; None when there is none or it does not read (a sidecar is
     a record of what extract did, never content: a broken one is only a warning)."""
-    path = sidecar_path(content_dir, trial_file)
+    return read_sidecar(sidecar_path(content_dir, trial_file))
+
+
+def read_sidecar(path: Path) -> Provenance | None:
     try:
         return Provenance.model_validate(json.loads(path.read_text("utf-8")))
     except (OSError, ValueError, ValidationError):
         return None
+
+
+def place_in(citation: Citation) -> str:
+    """Where in its document a citation is: 'line 8', 'lines 3-5', a JSON path or a CSV cell."""
+    lines = f"line {_span(citation.lines)}" if citation.lines else ""
+    return ", ".join(part for part in (citation.path, lines) if part)
+
+
+def _span(lines: list[int]) -> str:
+    first, last = lines
+    return str(first) if first == last else f"{first}-{last}"
 
 
 def edited_by_hand(fact: Fact, record: dict[str, Any]) -> bool:

@@ -4,7 +4,8 @@ The last build is remembered as a `LastBuild` (read from the build state once, t
 date in memory, so that the preview server's long-lived builder does no loading per edit). Its
 `fingerprint` covers what every page depends on; the trial files are found by `scan`ning the
 content folder, or from the files the preview's watcher says were touched, and a trial file has
-changed when its stamp has (or, for a stamp too fresh to trust, its contents: `SETTLE_NS`).
+changed when its stamp has (or, for a stamp too fresh to trust, its contents: `SETTLE_NS`). A
+trial's provenance sidecar is part of it: its page shows where each fact came from.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from pathlib import Path
 from ..content import DRUGS_FILE, PACKAGE_DRUGS, TRIALS_DIR, InvalidContent
 from ..errors import ContentError
 from ..fsutil import digest
+from ..provenance import PROVENANCE_DIR, sidecar_path
 from .config import SiteConfig
 from .manifest import Manifest
-from .state import BuildState, Stamp
+from .state import BuildState, Stamp, TrialStamp
 from .templates import PACKAGE_DIR, template_dirs
 from .trial_lists import TrialLists
 
@@ -31,7 +33,7 @@ from .trial_lists import TrialLists
 # clean" files): the cache is keyed by what the files hold, and stamps are only its shortcut.
 SETTLE_NS = 2_000_000_000
 
-TrialFiles = dict[str, tuple[str, Stamp]]  # slug -> (path, stamp) of every trial file
+TrialFiles = dict[str, tuple[str, TrialStamp]]  # slug -> (path, stamp) of every trial file
 
 
 def file_stamp(path: Path) -> Stamp:
@@ -39,9 +41,35 @@ def file_stamp(path: Path) -> Stamp:
     return (stat.st_mtime_ns, stat.st_size)
 
 
-def digest_if_fresh(path: Path, stamp: Stamp) -> str | None:
-    """The digest of a file whose stamp is too fresh to trust (else None)."""
-    return digest(path.read_bytes()) if time.time_ns() - stamp[0] < SETTLE_NS else None
+def sidecar_of(trial_path: Path) -> Path:
+    """content/trials/<trial>.yaml -> content/.provenance/<trial>.json"""
+    return sidecar_path(trial_path.parent.parent, trial_path.name)
+
+
+def trial_stamp(path: Path) -> TrialStamp:
+    try:
+        sidecar: Stamp | None = file_stamp(sidecar_of(path))
+    except OSError:
+        sidecar = None
+    return file_stamp(path), sidecar
+
+
+def _newest(stamp: TrialStamp) -> int:
+    return max(stamp[0][0], stamp[1][0] if stamp[1] else 0)
+
+
+def trial_digest(path: Path) -> str:
+    """The digest of a trial file and its sidecar (when it has one) together."""
+    try:
+        sidecar = sidecar_of(path).read_bytes()
+    except FileNotFoundError:
+        sidecar = b""
+    return digest(path.read_bytes() + b"\0" + sidecar)
+
+
+def digest_if_fresh(path: Path, stamp: TrialStamp) -> str | None:
+    """The digest of a trial whose stamp is too fresh to trust (else None)."""
+    return trial_digest(path) if time.time_ns() - _newest(stamp) < SETTLE_NS else None
 
 
 @dataclass
@@ -49,7 +77,7 @@ class LastBuild:
     """What the last build made, as this builder knows it."""
 
     fingerprint: str
-    stamps: dict[str, Stamp]
+    stamps: dict[str, TrialStamp]
     outputs: Manifest
     fresh: dict[str, str] = field(default_factory=dict)  # digests of trials read with a fresh stamp
     lists: TrialLists | None = None  # every trial's listing; None until `load_lists`
@@ -135,7 +163,7 @@ def scan(sources: Sources, last: LastBuild, touched: list[Path] | None) -> tuple
         if not path.exists() and not path.is_symlink():
             files.pop(path.stem, None)
         elif path.is_file():
-            files[path.stem] = (str(trials_dir / path.name), file_stamp(path))
+            files[path.stem] = (str(trials_dir / path.name), trial_stamp(path))
         else:
             return scan(sources, last, None)  # which names what is not a regular file, as check does
     return files, {path.stem for path in touched}
@@ -150,19 +178,29 @@ def _scan_folder(trials_dir: Path) -> TrialFiles:
     odd = [ContentError(entry.path, "not a regular file") for entry in named if not entry.is_file()]
     if odd:
         raise InvalidContent(sorted(odd, key=lambda problem: problem.path))
+    sidecars = _scan_sidecars(trials_dir.parent / PROVENANCE_DIR)
     found = {}
     for entry in named:
-        stat = entry.stat()
-        found[entry.name[: -len(".yaml")]] = (entry.path, (stat.st_mtime_ns, stat.st_size))
+        stat, slug = entry.stat(), entry.name[: -len(".yaml")]
+        found[slug] = (entry.path, ((stat.st_mtime_ns, stat.st_size), sidecars.get(slug)))
     return dict(sorted(found.items()))
 
 
-def _is_changed(last: LastBuild, slug: str, path: str, stamp: Stamp) -> bool:
+def _scan_sidecars(folder: Path) -> dict[str, Stamp]:
+    if not folder.is_dir():
+        return {}
+    with os.scandir(folder) as entries:
+        sidecars = [entry for entry in entries if entry.name.endswith(".json") and entry.is_file()]
+    stats = {entry.name[: -len(".json")]: entry.stat() for entry in sidecars}
+    return {slug: (stat.st_mtime_ns, stat.st_size) for slug, stat in stats.items()}
+
+
+def _is_changed(last: LastBuild, slug: str, path: str, stamp: TrialStamp) -> bool:
     if last.stamps.get(slug) != stamp:
         return True
     read = last.fresh.get(slug)
     try:
-        return read is not None and digest(Path(path).read_bytes()) != read
+        return read is not None and trial_digest(Path(path)) != read
     except OSError:
         return True  # rendering it names the problem
 
@@ -175,7 +213,7 @@ def trust_old_stamps(state: BuildState, last: LastBuild, changes: Changes) -> No
     settled = sorted(
         slug for slug in last.fresh
         if slug in changes.looked_at and slug not in changed and slug in changes.files
-        and now - changes.files[slug][1][0] >= SETTLE_NS
+        and now - _newest(changes.files[slug][1]) >= SETTLE_NS
     )
     state.trust_stamps(settled)
     for slug in settled:

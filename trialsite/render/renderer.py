@@ -12,8 +12,9 @@ from jinja2 import Environment, FileSystemLoader, TemplateSyntaxError
 from ..content import load_trial
 from ..errors import BuildError
 from ..model import DrugVocabulary
+from ..provenance import read_sidecar
 from . import exports
-from .changes import digest_if_fresh, file_stamp
+from .changes import digest_if_fresh, sidecar_of, trial_stamp
 from .config import SiteConfig
 from .pages import Page, trial_page
 from .search import trial_page_entry
@@ -59,11 +60,11 @@ class Renderer:
             raise BuildError(frame.filename, message, frame.lineno) from exc
 
     def trial(self, slug: str, path: Path, title_shared: bool) -> tuple[TrialRecord, ExportRows, bytes]:
-        stamp = file_stamp(path)
+        stamp = trial_stamp(path)
         # Digested before it is parsed: a write in between makes the next build read it again.
         fresh = digest_if_fresh(path, stamp)
         trial = load_trial(path)
-        view = trial_view(slug, trial)
+        view = trial_view(slug, trial, read_sidecar(sidecar_of(path)))
         row = self.env.get_template(ROW_TEMPLATE).render(trial=view.listing)
         view = replace(view, listing=replace(view.listing, row_html=row))
         html = self.page(trial_page(view, title_shared, self.config, self.urls, self.drug_classes))

@@ -1,6 +1,7 @@
 """What the last build made, kept between builds so the next one redoes only what changed.
 
-One SQLite file beside the output: per trial file, the stamp it was read at (and, if that stamp
+One SQLite file beside the output: per trial file, the stamp it was read at, with its provenance
+sidecar's (and, if that stamp
 was too fresh to trust, the digest of what was read: see `changes.SETTLE_NS`), its listing and its
 rows of the open-data exports; per output file, the hash of its bytes and the key of the inputs
 it was made from. Export rows stay on disk and are streamed out, so memory does not grow with
@@ -22,19 +23,22 @@ from .manifest import KINDS, Manifest, Output
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS trials (
-    slug TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, fresh TEXT, title_shared INTEGER,
-    listing BLOB, json_row BLOB, csv_row BLOB);
+    slug TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, sidecar_mtime_ns INTEGER, sidecar_size INTEGER,
+    fresh TEXT, title_shared INTEGER, listing BLOB, json_row BLOB, csv_row BLOB);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, hash TEXT, key TEXT, kind TEXT);
 """
 
-_SCHEMA = 4  # a state file of another layout is dropped: it is only a cache
+_SCHEMA = 5  # a state file of another layout is dropped: it is only a cache
 Stamp = tuple[int, int]  # (mtime_ns, size): a file whose stamp is unchanged is not read again
+# A trial's page shows its provenance sidecar's sources too: the trial file's stamp and the
+# sidecar's (None: the trial has none).
+TrialStamp = tuple[Stamp, Stamp | None]
 
 
 @dataclass(frozen=True)
 class TrialRecord:
     slug: str
-    stamp: Stamp
+    stamp: TrialStamp
     fresh: str | None  # the digest of what was read, when the stamp was too fresh to trust
     title_shared: bool
     listing: Listing
@@ -71,12 +75,14 @@ class BuildState:
             self.db.execute("DELETE FROM outputs")
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
 
-    def stamps(self) -> tuple[dict[str, Stamp], dict[str, str]]:
+    def stamps(self) -> tuple[dict[str, TrialStamp], dict[str, str]]:
         """Every trial's stamp, and the digest of what was read of those whose stamps were too
         fresh to trust, in one pass over the table."""
-        stamps, fresh = {}, {}
-        for slug, mtime, size, read in self.db.execute("SELECT slug, mtime_ns, size, fresh FROM trials"):
-            stamps[slug] = (mtime, size)
+        stamps: dict[str, TrialStamp] = {}
+        fresh = {}
+        query = "SELECT slug, mtime_ns, size, sidecar_mtime_ns, sidecar_size, fresh FROM trials"
+        for slug, mtime, size, sidecar_mtime, sidecar_size, read in self.db.execute(query):
+            stamps[slug] = ((mtime, size), None if sidecar_mtime is None else (sidecar_mtime, sidecar_size))
             if read is not None:
                 fresh[slug] = read
         return stamps, fresh
@@ -104,9 +110,10 @@ class BuildState:
 
     def put_trials(self, records: list[tuple[TrialRecord, ExportRows]]) -> None:
         self.db.executemany(
-            "INSERT OR REPLACE INTO trials VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO trials VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (r.slug, *r.stamp, r.fresh, int(r.title_shared), pickle.dumps(r.listing), *rows)
+                (r.slug, *r.stamp[0], *(r.stamp[1] or (None, None)), r.fresh, int(r.title_shared),
+                 pickle.dumps(r.listing), *rows)
                 for r, rows in records
             ],
         )

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
 from ..model import Outcome, StatedDate, Trial
+from ..provenance import Provenance
 from . import markdown
 from .finder import CountrySites, last_update, sites_by_country
 from .listing import Listing, listing_of
+from .sources import Source, TrialSources, field_of, sources_of
 
 CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/"
 MONTHS = "January February March April May June July August September October November December".split()
@@ -27,6 +29,7 @@ class Criterion:
     text: str
     subitems: tuple[str, ...]
     numbered: bool  # sub-items were written "1.", "2.", ...: shown as an ordered list
+    sources: tuple[Source, ...] = ()  # where it came from, when the trial has a provenance sidecar
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class TrialView:
     registry_url: str | None
     site_groups: tuple[CountrySites, ...]
     status_day: StatedDay | None  # the date the source gives for its status: when last updated
+    sources: TrialSources  # empty when the trial has no provenance sidecar
 
     # A trial page lays out the same row facts as a listing does.
     slug = property(lambda self: self.listing.slug)
@@ -63,18 +67,23 @@ class TrialView:
     terms = property(lambda self: self.listing.terms)
     filter_tokens = property(lambda self: self.listing.filter_tokens)
 
+    def sources_for(self, *fields: str) -> tuple[Source, ...]:
+        """The sources of these fields' values ('drugs': one per drug), in the record's order."""
+        return tuple(source for key, source in self.sources.items() if field_of(key) in fields)
 
-def trial_view(slug: str, trial: Trial) -> TrialView:
+
+def trial_view(slug: str, trial: Trial, provenance: Provenance | None) -> TrialView:
     summary_html = markdown.to_html(trial.summary) if trial.summary else None
     plain_summary = markdown.html_to_plain_text(summary_html) if summary_html else None
+    sources = sources_of(trial, provenance)
     return TrialView(
         listing=listing_of(slug, trial, plain_summary),
         record=trial,
         summary_html=summary_html,
         description_html=markdown.to_html(trial.description) if trial.description else None,
         plain_summary=plain_summary,
-        inclusion=tuple(map(criterion, trial.eligibility.inclusion)),
-        exclusion=tuple(map(criterion, trial.eligibility.exclusion)),
+        inclusion=_criteria(trial.eligibility.inclusion, "eligibility.inclusion", sources),
+        exclusion=_criteria(trial.eligibility.exclusion, "eligibility.exclusion", sources),
         outcome_groups=(
             ("Primary outcomes", trial.outcomes.primary),
             ("Secondary outcomes", trial.outcomes.secondary),
@@ -84,6 +93,15 @@ def trial_view(slug: str, trial: Trial) -> TrialView:
         registry_url=CTGOV_STUDY_URL + trial.nct_id if trial.nct_id else None,
         site_groups=sites_by_country(trial),
         status_day=stated_day(updated) if (updated := last_update(trial.dates)) else None,
+        sources=sources,
+    )
+
+
+def _criteria(texts: list[str], field: str, sources: TrialSources) -> tuple[Criterion, ...]:
+    found = [sources.get(f"{field}[{i}]") for i in range(len(texts))]
+    return tuple(
+        replace(criterion(text), sources=(source,) if source else ())
+        for text, source in zip(texts, found, strict=True)
     )
 
 
