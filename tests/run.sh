@@ -41,8 +41,8 @@ if ((${#apt_packages[@]})); then
 fi
 
 # Lint before the tests: seconds, where the suite takes many minutes. Either one's report fails the run.
-echo "tests/run.sh: ruff check and mypy on trialsite/"
-"$PYTHON" -m ruff check --quiet trialsite || { echo "tests/run.sh: ruff check reported problems" >&2; exit 1; }
+echo "tests/run.sh: ruff check on trialsite/, tests/ and bench/, mypy on trialsite/"
+"$PYTHON" -m ruff check --quiet trialsite tests bench || { echo "tests/run.sh: ruff check reported problems" >&2; exit 1; }
 "$PYTHON" -m mypy trialsite || { echo "tests/run.sh: mypy reported problems" >&2; exit 1; }
 
 status=0

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES
 
+from conftest import FIXTURES
 from trialsite.extract.ages import from_age_line, from_criteria, from_prose
 
 DOCUMENTS = FIXTURES / "documents"

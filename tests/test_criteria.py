@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES
 
+from conftest import FIXTURES
 from trialsite.extract.criteria import heading_kind, parse_criteria
 
 DOCUMENTS = FIXTURES / "documents"

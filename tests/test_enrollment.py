@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES
 
+from conftest import FIXTURES
 from trialsite.extract.enrollment import enrollment_in, number_value
 
 DOCUMENTS = FIXTURES / "documents"

@@ -33,7 +33,11 @@ def test_export_phase_written_ib_ii_is_phase_1_2(export):
 
 
 def test_export_design_from_prose(export):
-    assert (export.design.allocation, export.design.masking, export.design.centres) == ("Randomized", "Double", "Multicentre")
+    assert (export.design.allocation, export.design.masking, export.design.centres) == (
+        "Randomized",
+        "Double",
+        "Multicentre",
+    )
 
 
 def test_export_enrollment_a_total_of(export):

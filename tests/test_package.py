@@ -33,7 +33,19 @@ def wheel(tmp_path_factory) -> Path:
     shutil.copytree(ROOT / "trialsite", source / "trialsite", ignore=shutil.ignore_patterns("__pycache__"))
     out = tmp_path_factory.mktemp("dist")
     # No build isolation and no index: the locked setuptools of the test environment, offline.
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", out, source, cwd=out)
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-build-isolation",
+        "--no-index",
+        "-w",
+        out,
+        source,
+        cwd=out,
+    )
     return next(out.glob("trialsite-*.whl"))
 
 
@@ -43,7 +55,17 @@ def venv(tmp_path_factory, wheel) -> Path:
     environment (--system-site-packages), so nothing is downloaded."""
     home = tmp_path_factory.mktemp("venv")
     run(sys.executable, "-m", "venv", "--system-site-packages", home, cwd=home)
-    run(home / "bin" / "python", "-m", "pip", "install", "--no-deps", "--no-index", "--ignore-installed", wheel, cwd=home)
+    run(
+        home / "bin" / "python",
+        "-m",
+        "pip",
+        "install",
+        "--no-deps",
+        "--no-index",
+        "--ignore-installed",
+        wheel,
+        cwd=home,
+    )
     return home
 
 
@@ -80,4 +102,6 @@ def test_a_new_catalogue_outside_the_checkout_builds_a_site_with_its_indexes(ven
     assert "pembrolizumab" in drugs.lower()
     assert (site / "drugs" / "pembrolizumab" / "index.html").is_file()
     assert (site / "phases" / "index.html").is_file()
-    assert (site / "static" / "site.css").read_bytes() == (ROOT / "trialsite" / "templates" / "static" / "site.css").read_bytes()
+    assert (site / "static" / "site.css").read_bytes() == (
+        ROOT / "trialsite" / "templates" / "static" / "site.css"
+    ).read_bytes()

@@ -27,7 +27,9 @@ def test_phase_not_read_from_ordinary_words():
     assert phases_in("the maintenance phase includes visits") == []
 
 
-@pytest.mark.parametrize("badge, phase", [("Phase 1/Phase 2", "Phase 1/2"), ("N/A", "Not applicable"), ("Early Phase 1", "Early Phase 1")])
+@pytest.mark.parametrize(
+    "badge, phase", [("Phase 1/Phase 2", "Phase 1/2"), ("N/A", "Not applicable"), ("Early Phase 1", "Early Phase 1")]
+)
 def test_phase_badges(badge, phase):
     assert phase_from_badge(badge) == phase
 

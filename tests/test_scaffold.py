@@ -80,7 +80,9 @@ def test_a_catalogue_static_file_overrides_the_package_one_of_its_name_only(tmp_
     config = load_config(ROOT / "site.toml")
     build_site(FIXTURE, tmp_path / "site", config, tmp_path / "templates")
     assert (tmp_path / "site" / "static" / "site.css").read_text("utf-8") == "body { color: black; }\n"
-    assert (tmp_path / "site" / "static" / "filter.js").read_bytes() == (TEMPLATES_DIR / "static" / "filter.js").read_bytes()
+    assert (tmp_path / "site" / "static" / "filter.js").read_bytes() == (
+        TEMPLATES_DIR / "static" / "filter.js"
+    ).read_bytes()
 
 
 @pytest.mark.parametrize("option", [[], ["--templates"]])

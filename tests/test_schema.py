@@ -63,7 +63,9 @@ def test_every_other_field_defaults_to_its_blank_value(name):
                 assert field["default"] in (None, [], {}) or not any(field["default"].values()), key
 
 
-@pytest.mark.parametrize("path", [*trial_paths(ROOT / "content"), ROOT / "content" / "drugs.yaml"], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [*trial_paths(ROOT / "content"), ROOT / "content" / "drugs.yaml"], ids=lambda p: p.name
+)
 def test_committed_content_points_editors_at_the_schema_the_package_ships(path):
     first_line = path.read_text("utf-8").splitlines()[0]
     ref = first_line.removeprefix("# yaml-language-server: $schema=")

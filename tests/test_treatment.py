@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES
 
+from conftest import FIXTURES
 from trialsite.extract.treatment import treatment_drugs
 
 DOCUMENTS = FIXTURES / "drugs"

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT, SEEDS
-
 from trialsite.cli import main
 from trialsite.content import drug_vocabulary, load_record
 from trialsite.extract.drugs import DrugIndex
