@@ -29,3 +29,6 @@ if ! "${uv[@]}" export --locked --offline --no-emit-project --format requirement
 fi
 "${uv[@]}" pip install --python "$PYTHON" --require-hashes -r "$requirements"
 "${uv[@]}" pip install --python "$PYTHON" --no-deps --editable .
+# pyenv reaches console scripts through shims made by `pyenv rehash`: without it, a fresh pyenv
+# install has no `trialsite` command on PATH.
+if command -v pyenv >/dev/null 2>&1; then pyenv rehash || true; fi
