@@ -4,14 +4,17 @@ configure-pages reports; and the Dependabot config that keeps its actions and uv
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
 
 from conftest import ROOT
+from trialsite.sitefolder import SiteFolder
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 DEPENDABOT = ROOT / ".github" / "dependabot.yml"
@@ -90,3 +93,14 @@ def test_workflow_build_command_works_with_a_project_sub_path(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert 'href="/repo/static/site.css"' in (tmp_path / "site" / "index.html").read_text("utf-8")
+
+
+def test_the_build_restores_the_last_runs_site_and_build_state_keyed_by_the_lock_and_templates():
+    build_steps = jobs()["build"]["steps"]
+    actions = [step.get("uses", "").split("@")[0] for step in build_steps]
+    cache = build_steps[actions.index("actions/cache")]
+    assert re.fullmatch(r"actions/cache@[0-9a-f]{40}", cache["uses"]), "pinned by commit"
+    assert set(cache["with"]["path"].split()) == {"site", SiteFolder(Path("site")).state.name + "*"}
+    assert "hashFiles('uv.lock', 'trialsite/templates/**')" in cache["with"]["key"]
+    runs_build = next(i for i, step in enumerate(build_steps) if "build.py build" in step.get("run", ""))
+    assert actions.index("actions/cache") < runs_build

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from trialsite.cli import main
+from trialsite.cli import main, pages_capacity, site_size
 from trialsite.errors import BuildError
 from trialsite.render import SiteConfig, build_site
 from trialsite.render.search import UNORDERED_FILES
@@ -49,6 +49,25 @@ def test_build_writes_the_site_and_exits_zero(root, capsys):
     assert build(root) == 0
     assert (root / "site" / "index.html").is_file()
     assert "build: 3 trials" in capsys.readouterr().out
+
+
+def test_build_says_what_a_trial_costs_and_how_many_fit_on_github_pages(root, capsys):
+    assert build(root) == 0
+    per_trial = site_size(root / "site") / 3
+    expected = f"{per_trial / 1e3:,.0f} KB a trial: about "
+    assert f"({expected}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("size", "trials", "line"),
+    [
+        (930_000, 5, "186 KB a trial: about 5,700 trials fit in GitHub Pages' 1 GB"),
+        (2_200_000_000, 50_000, "44 KB a trial: about 24,000 trials fit in GitHub Pages' 1 GB"),
+        (500_000_000, 10, "50,000 KB a trial: about 21 trials fit in GitHub Pages' 1 GB"),
+    ],
+)
+def test_pages_capacity_rounds_the_trials_that_fit_down_to_two_figures(size, trials, line):
+    assert pages_capacity(size, trials) == line
 
 
 def test_two_builds_are_byte_identical(root):

@@ -381,3 +381,27 @@ def test_a_preview_whose_site_a_build_replaced_matches_a_cold_build(content, tmp
     preview.publisher.write_deferred()
     expected = {p: data for p, data in cold(content, tmp_path).items() if not p.startswith("pagefind/")}
     assert {p: data for p, data in snapshot(out).items() if not p.startswith("pagefind/")} == expected
+
+
+def test_a_site_restored_into_a_fresh_checkout_keeps_its_search_index_and_equals_a_cold_build(content, tmp_path):
+    """What the Pages workflow does: the last run's site and build state come back from the cache
+    (times kept, as tar keeps them) beside a new checkout, whose every file has a new time. New
+    times make every trial page render again, to the same bytes; the search index is kept."""
+    out = tmp_path / "site"
+    build(content, out)
+    cached = tmp_path / "cache"
+    shutil.copytree(out, cached / "site")
+    for path in SiteFolder(out).state_files:
+        if path.exists():
+            shutil.copy2(path, cached / path.name)
+    shutil.rmtree(out)
+    checkout = tmp_path / "checkout"
+    shutil.copytree(content, checkout, copy_function=shutil.copy)  # new times, as git gives
+    shutil.rmtree(content)
+    checkout.rename(content)
+    shutil.copytree(cached, tmp_path, dirs_exist_ok=True)
+    edit(content, "variant-07", description="Edited in one push; search does not read it.")
+    result = build(content, out)
+    assert "trials/variant-07/index.html" in result.written
+    assert not [path for path in result.written if path.startswith("pagefind/")]
+    assert snapshot(out) == cold(content, tmp_path)

@@ -348,6 +348,20 @@ def test_site_loads_nothing_from_other_hosts(site):
     assert "url(" not in read(site, "static/site.css")
 
 
+def test_only_pages_that_run_search_may_compile_webassembly(site):
+    csp = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+    runs_search = re.compile(r'<script src="[^"]*pagefind/pagefind[^"]*"')
+    allowed = set()
+    for path in html_pages(site):
+        text = path.read_text(encoding="utf-8")
+        policy = csp.search(text)
+        assert policy and "script-src 'self'" in policy.group(1), path
+        if "'wasm-unsafe-eval'" in policy.group(1):
+            allowed.add(path.relative_to(site).as_posix())
+        assert ("'wasm-unsafe-eval'" in policy.group(1)) == bool(runs_search.search(text)), path
+    assert allowed == {"search/index.html"}
+
+
 def test_canonical_links_are_absolute(site):
     assert f'<link rel="canonical" href="{BASE}trials/complete/">' in read(site, "trials/complete/index.html")
 

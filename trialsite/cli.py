@@ -277,12 +277,23 @@ def _print_build_summary(result: BuildResult) -> None:
     print(
         f"build: {result.trials} trials, {result.files} files ({len(result.written)} written, "
         f"{len(result.removed)} removed) in {result.seconds:.2f} s; {size / 1e6:.1f} MB in {result.out_dir}"
+        + (f" ({pages_capacity(size, result.trials)})" if result.trials else "")
     )
     if size > PAGES_WARNING:
         print(
             f"warning: the site is {size / 1e6:.0f} MB; GitHub Pages refuses sites over {PAGES_LIMIT / 1e6:.0f} MB",
             file=sys.stderr,
         )
+
+
+def pages_capacity(size: int, trials: int) -> str:
+    """The site's bytes per trial, and how many trials GitHub Pages would take at that rate,
+    rounded down to two figures: the rate includes what every site carries once (the search
+    bundle, the styles), so it overstates the cost of a trial and the count errs low."""
+    per_trial = size / trials
+    fit = int(PAGES_LIMIT // per_trial)
+    step = 10 ** max(len(str(fit)) - 2, 0)
+    return f"{per_trial / 1e3:,.0f} KB a trial: about {fit // step * step:,} trials fit in GitHub Pages' 1 GB"
 
 
 class TerminalProgress:
