@@ -53,6 +53,15 @@ def seed_trial(extract_file):
 
 
 @pytest.fixture
+def new_catalogue(tmp_path: Path) -> Path:
+    """A catalogue as a user starts one: empty seeds/ and content/, the drug vocabulary beside."""
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "content").mkdir()
+    shutil.copy(ROOT / "content" / "drugs.yaml", tmp_path / "content" / "drugs.yaml")
+    return tmp_path
+
+
+@pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A scratch copy of the project's seeds and drug vocabulary, with an empty content dir."""
     shutil.copytree(SEEDS, tmp_path / "seeds")

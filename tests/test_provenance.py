@@ -22,14 +22,6 @@ REGISTRY = FIXTURES / "registry"
 TRIAL = "NCT00763412"  # in the registry fixtures both as an API record and as a CSV row
 
 
-@pytest.fixture
-def catalogue(tmp_path: Path) -> Path:
-    (tmp_path / "seeds").mkdir()
-    (tmp_path / "content").mkdir()
-    shutil.copy(ROOT / "content" / "drugs.yaml", tmp_path / "content" / "drugs.yaml")
-    return tmp_path
-
-
 def run(root: Path, *args: str) -> int:
     return main(ROOT, [*args, "--seeds", str(root / "seeds"), "--content", str(root / "content")])
 
@@ -60,20 +52,20 @@ def trial_path(root: Path, name: str = TRIAL.lower()) -> Path:
     return root / "content" / "trials" / f"{name}.yaml"
 
 
-def test_a_registry_record_a_csv_row_and_a_scraped_page_of_one_trial_are_one_file_page_and_row(catalogue):
-    shutil.copy(REGISTRY / f"{TRIAL}.json", catalogue / "seeds" / "record.json")
-    shutil.copy(REGISTRY / "registry.csv", catalogue / "seeds" / "download.csv")
-    (catalogue / "seeds" / "trialx_page.txt").write_text(trialx_page(record_of()), "utf-8")
-    assert run(catalogue, "extract") == 0
+def test_a_registry_record_a_csv_row_and_a_scraped_page_of_one_trial_are_one_file_page_and_row(new_catalogue):
+    shutil.copy(REGISTRY / f"{TRIAL}.json", new_catalogue / "seeds" / "record.json")
+    shutil.copy(REGISTRY / "registry.csv", new_catalogue / "seeds" / "download.csv")
+    (new_catalogue / "seeds" / "trialx_page.txt").write_text(trialx_page(record_of()), "utf-8")
+    assert run(new_catalogue, "extract") == 0
     with open(REGISTRY / "registry.csv", encoding="utf-8") as handle:
         csv_trials = {row["NCT Number"] for row in csv.DictReader(handle)}
-    assert len(list((catalogue / "content" / "trials").glob("*.yaml"))) == len(csv_trials)
-    assert load_trial(trial_path(catalogue)).source.layout == "ctgov-api"
-    provenance = load_provenance(catalogue / "content", f"{TRIAL.lower()}.yaml")
+    assert len(list((new_catalogue / "content" / "trials").glob("*.yaml"))) == len(csv_trials)
+    assert load_trial(trial_path(new_catalogue)).source.layout == "ctgov-api"
+    provenance = load_provenance(new_catalogue / "content", f"{TRIAL.lower()}.yaml")
     assert provenance.documents == ["record.json", "trialx_page.txt"]  # the CSV row lost to the record
 
-    site = catalogue / "site"
-    assert main(ROOT, ["build", "--content", str(catalogue / "content"), "--out", str(site)]) == 0
+    site = new_catalogue / "site"
+    assert main(ROOT, ["build", "--content", str(new_catalogue / "content"), "--out", str(site)]) == 0
     assert len(list((site / "trials").glob("*/index.html"))) == len(csv_trials)
     exported = [record["nct_id"] for record in json.loads((site / "trials.json").read_text("utf-8"))]
     assert sorted(exported) == sorted(csv_trials)
@@ -81,11 +73,11 @@ def test_a_registry_record_a_csv_row_and_a_scraped_page_of_one_trial_are_one_fil
     assert home.count(f"trials/{TRIAL.lower()}/") == home.count("trials/nct03418623/")
 
 
-def test_a_field_two_sources_state_differently_is_kept_from_the_record_and_noted(catalogue):
-    shutil.copy(REGISTRY / f"{TRIAL}.json", catalogue / "seeds" / "record.json")
-    (catalogue / "seeds" / "trialx_page.txt").write_text(trialx_page(record_of(), status="Recruiting"), "utf-8")
-    assert run(catalogue, "extract") == 0
-    trial = load_trial(trial_path(catalogue))
+def test_a_field_two_sources_state_differently_is_kept_from_the_record_and_noted(new_catalogue):
+    shutil.copy(REGISTRY / f"{TRIAL}.json", new_catalogue / "seeds" / "record.json")
+    (new_catalogue / "seeds" / "trialx_page.txt").write_text(trialx_page(record_of(), status="Recruiting"), "utf-8")
+    assert run(new_catalogue, "extract") == 0
+    trial = load_trial(trial_path(new_catalogue))
     assert trial.status == "Completed"
     assert any(
         note.startswith("Sources disagree on status: used record.json ('Completed'); trialx_page.txt says 'Recruiting'")
@@ -93,36 +85,36 @@ def test_a_field_two_sources_state_differently_is_kept_from_the_record_and_noted
     )
 
 
-def test_a_field_only_the_weaker_source_states_is_taken_from_it_and_cited_there(catalogue):
-    shutil.copy(REGISTRY / "registry.csv", catalogue / "seeds" / "download.csv")  # the download has no criteria
-    (catalogue / "seeds" / "trialx_page.txt").write_text(trialx_page(record_of()), "utf-8")
-    assert run(catalogue, "extract") == 0
-    trial = load_trial(trial_path(catalogue))
+def test_a_field_only_the_weaker_source_states_is_taken_from_it_and_cited_there(new_catalogue):
+    shutil.copy(REGISTRY / "registry.csv", new_catalogue / "seeds" / "download.csv")  # the download has no criteria
+    (new_catalogue / "seeds" / "trialx_page.txt").write_text(trialx_page(record_of()), "utf-8")
+    assert run(new_catalogue, "extract") == 0
+    trial = load_trial(trial_path(new_catalogue))
     assert trial.source.layout == "ctgov-csv" and trial.eligibility.inclusion and trial.min_age == "12 Years"
-    facts = {f.key: f for f in load_provenance(catalogue / "content", f"{TRIAL.lower()}.yaml").facts}
+    facts = {f.key: f for f in load_provenance(new_catalogue / "content", f"{TRIAL.lower()}.yaml").facts}
     assert facts["eligibility.inclusion[0]"].cited.document == "trialx_page.txt"
     assert facts["status"].cited.document == "download.csv"
     assert facts["status"].cited.path.endswith("column Study Status")
 
 
-def test_documents_without_a_registry_id_that_look_alike_are_both_kept_and_flagged(catalogue):
+def test_documents_without_a_registry_id_that_look_alike_are_both_kept_and_flagged(new_catalogue):
     for name in ("a_page.txt", "b_page.txt"):
-        shutil.copy(FIXTURES / "documents" / "clinconnect_age_between.txt", catalogue / "seeds" / name)
-    assert run(catalogue, "extract") == 0
-    files = sorted((catalogue / "content" / "trials").glob("*.yaml"))
+        shutil.copy(FIXTURES / "documents" / "clinconnect_age_between.txt", new_catalogue / "seeds" / name)
+    assert run(new_catalogue, "extract") == 0
+    files = sorted((new_catalogue / "content" / "trials").glob("*.yaml"))
     assert len(files) == 2
     reviews = {trial.source.file: " ".join(trial.review) for trial in map(load_trial, files)}
     assert "Looks like the same trial as b_page.txt" in reviews["a_page.txt"]
     assert "Looks like the same trial as a_page.txt" in reviews["b_page.txt"]
 
 
-def test_a_hand_edit_shows_as_edited_by_hand_and_survives_re_extraction(catalogue, capsys):
-    shutil.copy(FIXTURES / "seeds" / "trialx_female.txt", catalogue / "seeds")
-    assert run(catalogue, "extract") == 0
-    path = trial_path(catalogue, "nct09876543")
+def test_a_hand_edit_shows_as_edited_by_hand_and_survives_re_extraction(new_catalogue, capsys):
+    shutil.copy(FIXTURES / "seeds" / "trialx_female.txt", new_catalogue / "seeds")
+    assert run(new_catalogue, "extract") == 0
+    path = trial_path(new_catalogue, "nct09876543")
     path.write_text(path.read_text("utf-8").replace("min_age: 18 Years", "min_age: 21 Years"), "utf-8")
     for args in (("extract",), ("extract", "--force")):
-        assert run(catalogue, *args) == 0
+        assert run(new_catalogue, *args) == 0
         assert "min_age: 21 Years" in path.read_text("utf-8")
         capsys.readouterr()
         assert main(ROOT, ["explain", str(path)]) == 0
@@ -131,48 +123,48 @@ def test_a_hand_edit_shows_as_edited_by_hand_and_survives_re_extraction(catalogu
         assert 'trialx_female.txt, line 8 (labelled field): "18+ years"' in explained
 
 
-def test_a_new_source_for_a_hand_edited_file_is_reported_and_the_file_kept(catalogue, capsys):
-    (catalogue / "seeds" / "trialx_page.txt").write_text(trialx_page(record_of()), "utf-8")
-    assert run(catalogue, "extract") == 0
-    path = trial_path(catalogue)
+def test_a_new_source_for_a_hand_edited_file_is_reported_and_the_file_kept(new_catalogue, capsys):
+    (new_catalogue / "seeds" / "trialx_page.txt").write_text(trialx_page(record_of()), "utf-8")
+    assert run(new_catalogue, "extract") == 0
+    path = trial_path(new_catalogue)
     path.write_text(path.read_text("utf-8") + "# checked by the editor\n", "utf-8")
-    shutil.copy(REGISTRY / f"{TRIAL}.json", catalogue / "seeds" / "record.json")
+    shutil.copy(REGISTRY / f"{TRIAL}.json", new_catalogue / "seeds" / "record.json")
     capsys.readouterr()
-    assert run(catalogue, "extract") == 0
+    assert run(new_catalogue, "extract") == 0
     out = capsys.readouterr().out
     assert "kept hand-edited trials/nct00763412.yaml; not overwritten. A new source for it since: record.json" in out
-    assert [p.name for p in (catalogue / "content" / "trials").glob("*.yaml")] == ["nct00763412.yaml"]
+    assert [p.name for p in (new_catalogue / "content" / "trials").glob("*.yaml")] == ["nct00763412.yaml"]
 
 
-def test_a_file_extracted_before_provenance_gets_its_sidecar_when_unchanged(catalogue):
-    shutil.copy(FIXTURES / "seeds" / "trialx_female.txt", catalogue / "seeds")
-    assert run(catalogue, "extract") == 0
-    sidecar = catalogue / "content" / ".provenance" / "nct09876543.json"
-    written = trial_path(catalogue, "nct09876543").read_bytes()
+def test_a_file_extracted_before_provenance_gets_its_sidecar_when_unchanged(new_catalogue):
+    shutil.copy(FIXTURES / "seeds" / "trialx_female.txt", new_catalogue / "seeds")
+    assert run(new_catalogue, "extract") == 0
+    sidecar = new_catalogue / "content" / ".provenance" / "nct09876543.json"
+    written = trial_path(new_catalogue, "nct09876543").read_bytes()
     sidecar.unlink()
-    assert run(catalogue, "extract") == 0
-    assert sidecar.is_file() and trial_path(catalogue, "nct09876543").read_bytes() == written
+    assert run(new_catalogue, "extract") == 0
+    assert sidecar.is_file() and trial_path(new_catalogue, "nct09876543").read_bytes() == written
 
 
-def test_check_warns_when_a_cited_source_no_longer_says_the_value(catalogue, capsys):
-    shutil.copy(FIXTURES / "seeds" / "trialx_female.txt", catalogue / "seeds")
-    assert run(catalogue, "extract") == 0
-    seed = catalogue / "seeds" / "trialx_female.txt"
+def test_check_warns_when_a_cited_source_no_longer_says_the_value(new_catalogue, capsys):
+    shutil.copy(FIXTURES / "seeds" / "trialx_female.txt", new_catalogue / "seeds")
+    assert run(new_catalogue, "extract") == 0
+    seed = new_catalogue / "seeds" / "trialx_female.txt"
     seed.write_text(seed.read_text("utf-8").replace("Example Oncology Group", "Another Group"), "utf-8")
     capsys.readouterr()
-    assert run(catalogue, "check") == 0  # a warning: the content itself is valid
+    assert run(new_catalogue, "check") == 0  # a warning: the content itself is valid
     assert "provenance: seeds/trialx_female.txt no longer says what sponsor were read from" in capsys.readouterr().err
     seed.unlink()
-    assert run(catalogue, "check") == 0
+    assert run(new_catalogue, "check") == 0
     assert "provenance: seeds/trialx_female.txt no longer says what title, nct_id" in capsys.readouterr().err
 
 
-def test_check_compares_nothing_when_the_catalogue_keeps_no_seeds_folder(catalogue, capsys):
-    shutil.copy(FIXTURES / "seeds" / "trialx_female.txt", catalogue / "seeds")
-    assert run(catalogue, "extract") == 0
-    shutil.rmtree(catalogue / "seeds")
+def test_check_compares_nothing_when_the_catalogue_keeps_no_seeds_folder(new_catalogue, capsys):
+    shutil.copy(FIXTURES / "seeds" / "trialx_female.txt", new_catalogue / "seeds")
+    assert run(new_catalogue, "extract") == 0
+    shutil.rmtree(new_catalogue / "seeds")
     capsys.readouterr()
-    assert run(catalogue, "check") == 0
+    assert run(new_catalogue, "check") == 0
     assert "provenance:" not in capsys.readouterr().err
 
 
