@@ -3,8 +3,10 @@
 A site `site/` lives with: `.site.lock` (the build lock, `lock.py`), `.site.build-state.sqlite`
 (what the last build made, `render/state.py`), `.site.swap-pending` (a swap whose build state
 is not saved yet), `.site-new-*` (a build's staged site), `.site-old-*` (the site a swap is
-replacing) and `.trialsite-<purpose>-<pid>-*` (scratch work to be moved in later, named for the
-process that made it so that whoever takes the lock next clears it once that process is gone).
+replacing), `.site.spare` (the site the last swap replaced, kept for the next build to stage
+into), `.site.swaps` (which swap put the site in place) and `.trialsite-<purpose>-<pid>-*`
+(scratch work to be moved in later, named for the process that made it so that whoever takes
+the lock next clears it once that process is gone).
 Nothing here renders: the lock and the publishers both use it.
 """
 
@@ -12,14 +14,17 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .fsutil import atomic_write
+
 SCRATCH_PREFIX = ".trialsite-"  # then the purpose, the process id and a random part
 _SCRATCH = re.compile(re.escape(SCRATCH_PREFIX) + r"[a-z]+-(\d+)-[^-]+")
-SiteIdentity = tuple[int, int]  # (device, inode) of the directory in place
+SiteIdentity = tuple[int, int, str]  # (device, inode) of the directory in place, and its swap
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,14 @@ class SiteFolder:
     @property
     def swap_marker(self) -> Path:
         return self._beside(".swap-pending")
+
+    @property
+    def spare(self) -> Path:
+        return self._beside(".spare")
+
+    @property
+    def swaps(self) -> Path:
+        return self._beside(".swaps")
 
     def new_staging(self) -> Path:
         """A new private folder beside the site for a build's staged copy of it."""
@@ -94,12 +107,22 @@ class SiteFolder:
 
     def identity(self) -> SiteIdentity | None:
         """Which site directory is in place: a build's swap puts another one there, writing in
-        place (the preview) does not."""
+        place (the preview) does not. Builds stage into the site the swap before last replaced
+        (`spare`), so two swaps bring the same directory back: the token `swapped` writes tells
+        them apart."""
         try:
             stat = os.stat(self.path)
         except FileNotFoundError:
             return None
-        return stat.st_dev, stat.st_ino
+        try:
+            swap = self.swaps.read_text(encoding="ascii")
+        except (FileNotFoundError, UnicodeDecodeError):
+            swap = ""
+        return stat.st_dev, stat.st_ino, swap
+
+    def swapped(self) -> None:
+        """A swap put back a directory that was in place before: say so to `identity`."""
+        atomic_write(self.swaps, secrets.token_hex(8).encode("ascii"), durable=False)
 
 
 def _is_running(pid: int) -> bool:

@@ -152,7 +152,7 @@ class SiteBuilder:
         try:
             with state.transaction():
                 written, removed = self._render(state, context, last, changes, replan)
-                self.publisher.commit()
+                self.publisher.commit(last.outputs)
         except BaseException:
             self.publisher.abort()
             raise
