@@ -169,7 +169,7 @@ def test_the_next_build_clears_scratch_folders_whose_process_is_gone(two_catalog
     ended = subprocess.Popen(["true"])  # its process id no longer runs
     ended.wait()
     (tmp_path / f".trialsite-exports-{ended.pid}-killed1").mkdir()
-    (tmp_path / f".trialsite-exports-{ended.pid}-killed1" / "trials.json").write_text("half", "utf-8")
+    (tmp_path / f".trialsite-exports-{ended.pid}-killed1" / "trials.json.gz").write_text("half", "utf-8")
     running = tmp_path / f".trialsite-search-{os.getpid()}-running"
     running.mkdir()
     assert run_build(contents["a"], out).returncode == 0

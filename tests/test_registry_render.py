@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, read_export
 from trialsite.cli import main
 
 
@@ -63,12 +63,12 @@ def test_list_rows_say_where_the_trial_runs(site):
 
 
 def test_the_exports_carry_the_sites(site):
-    records = {r["nct_id"]: r for r in json.loads((site / "trials.json").read_text("utf-8"))}
+    records = {r["nct_id"]: r for r in json.loads(read_export(site, "trials.json"))}
     assert records["NCT06171568"]["sites"] == [
         {"facility": "Neurosurgery - Lariboisière hospital", "city": "Paris", "state": "Ile-de-France",
          "country": "France", "lat": 48.85341, "lon": 2.3488},
     ]  # fmt: skip
-    rows = {r["nct_id"]: r for r in csv.DictReader(io.StringIO((site / "trials.csv").read_text("utf-8")))}
+    rows = {r["nct_id"]: r for r in csv.DictReader(io.StringIO(read_export(site, "trials.csv")))}
     assert rows["NCT06171568"]["sites"] == (
         "facility: Neurosurgery - Lariboisière hospital, city: Paris, state: Ile-de-France, country: France, "
         "lat: 48.85341, lon: 2.3488"

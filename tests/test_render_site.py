@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import read_export
 from trialsite.content import load_content
 from trialsite.model import Trial
 from trialsite.render import SiteConfig, build_site
@@ -385,7 +386,7 @@ def test_pages_declare_language_and_viewport(site, path):
 
 
 def test_trials_json_round_trips_to_the_model(site):
-    records = json.loads(read(site, "trials.json"))
+    records = json.loads(read_export(site, "trials.json"))
     trials = load_content(FIXTURE).trials
     assert [record["slug"] for record in records] == sorted(trials)
     for record in records:
@@ -395,7 +396,7 @@ def test_trials_json_round_trips_to_the_model(site):
 
 
 def test_trials_csv_has_one_flat_row_per_trial(site):
-    rows = list(csv.DictReader(io.StringIO(read(site, "trials.csv"), newline="")))
+    rows = list(csv.DictReader(io.StringIO(read_export(site, "trials.csv"), newline="")))
     assert [row["slug"] for row in rows] == ["complete", "hostile", "unstated"]
     complete = rows[0]
     assert complete["conditions"] == "Biliary Tract Cancer; Cholangiocarcinoma"
@@ -404,6 +405,15 @@ def test_trials_csv_has_one_flat_row_per_trial(site):
     assert complete["outcomes.secondary"] == "measure: Overall survival, time_frame: 3 years"
     assert complete["dates"] == "label: Launched, date: 2024-10-27; label: Current as of, date: 2025-08-27"
     assert rows[2]["enrollment"] == "" and rows[2]["drugs"] == ""
+
+
+@pytest.mark.parametrize("export", ["trials.json.gz", "trials.csv.gz"])
+def test_the_exports_are_gzipped_with_no_file_name_or_time_in_the_header(site, export):
+    """So the same catalogue gives the same bytes, build after build."""
+    header = (site / export).read_bytes()[:10]
+    assert header[:3] == b"\x1f\x8b\x08"  # gzip, deflate
+    assert header[3] == 0  # no name, comment or extra field
+    assert header[4:8] == b"\0\0\0\0"  # no modification time
 
 
 def test_feed_is_well_formed_atom_dated_from_content(site):
