@@ -135,6 +135,14 @@ def test_term_page_lists_only_its_trials(site):
     assert "/sub/trials/hostile/" not in text
 
 
+def test_term_page_rows_carry_no_filter_facts_or_cell_labels(site):
+    """Only the home page's filter script reads a row's data- attributes; a phone's column labels
+    come from the stylesheet. Either on every row of every list would be a third of its bytes."""
+    text = read(site, "drugs/durvalumab/index.html")
+    assert '<tr><th scope="row"><a class="trial-link" href="/sub/trials/complete/">' in text
+    assert "data-" not in text.split("<tbody>")[1]
+
+
 def test_home_lists_every_trial_with_phase_status_drugs_and_conditions(site):
     text = read(site, "index.html")
     for slug in ("complete", "unstated", "hostile"):
