@@ -7,6 +7,7 @@ test here; each test reads the files it needs.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -316,6 +317,16 @@ def test_jsonld_describes_a_medical_trial(site):
         "https://schema.org/OpenTrial",
         "https://schema.org/SingleCenterTrial",
     }
+
+
+def test_jsonld_describes_the_trial_in_its_meta_description_s_words_on_one_line(site):
+    """The summary itself is on the page: the metadata carries no second copy of it."""
+    text = read(site, "trials/hostile/index.html")  # a summary longer than a meta description
+    script = Page(text).jsonld[0].strip()
+    meta = re.search(r'<meta name="description" content="([^"]*)">', text)
+    assert meta and meta.group(1).endswith("…")
+    assert json.loads(script)["description"] == html.unescape(meta.group(1))
+    assert "\n" not in script
 
 
 def test_jsonld_leaves_out_what_the_record_does_not_state(site):

@@ -25,8 +25,8 @@ from .trialview import trial_view
 from .urls import Urls
 
 ROW_TEMPLATE = "partials/trial_row.html"
-# A line break and the indentation after it, up to a tag: the templates' layout, a tenth of a
-# trial page's bytes, which a browser shows as one space, as it does the line break alone.
+# A line break and the indentation after it, up to a tag: the templates' layout (over 1 KB of a
+# trial page), which a browser shows as one space, as it does the line break alone.
 # Markup in content is escaped, so a "<" is always a tag: never inside an attribute or text.
 _INDENTATION = re.compile(r"\n[ \t\r\n]+(?=<|\Z)")  # \Z: the end, or a <pre> split off
 _PREFORMATTED = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.S)  # where every space shows
