@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 import socket
@@ -88,6 +89,11 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield chromium
         chromium.close()
+
+
+def read_export(site: Path, name: str) -> str:
+    """An open-data export's text, "trials.json" or "trials.csv", from the gzipped file the site publishes."""
+    return gzip.decompress((site / f"{name}.gz").read_bytes()).decode("utf-8")
 
 
 def free_port() -> int:

@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from conftest import read_export
 from trialsite.render.search import SEARCH_DIR
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -87,11 +88,11 @@ def data_problems(site: Path, base: str, slugs: list[str]) -> list[str]:
     problems += [f"sitemap.xml: broken {loc}" for loc in sitemap if not resolves(site, base, loc)]
     problems += [f"feed.xml: broken {link.get('href')}" for link in feed.getroot().iter("{http://www.w3.org/2005/Atom}link")
                  if not resolves(site, base, link.get("href") or "")]
-    exported = [row["slug"] for row in json.loads((site / "trials.json").read_text("utf-8"))]
+    exported = [row["slug"] for row in json.loads(read_export(site, "trials.json"))]
     csv.field_size_limit(sys.maxsize)  # a generated description can outgrow the reader's default
-    rows = list(csv.DictReader(io.StringIO((site / "trials.csv").read_text("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(read_export(site, "trials.csv"))))
     catalogue = [trial["slug"] for trial in json.loads((site / "catalogue.json").read_text("utf-8"))["trials"]]
-    for name, listed in (("trials.json", exported), ("trials.csv", [row["slug"] for row in rows]),
+    for name, listed in (("trials.json.gz", exported), ("trials.csv.gz", [row["slug"] for row in rows]),
                          ("catalogue.json", catalogue)):
         if sorted(listed) != sorted(slugs):
             problems.append(f"{name}: lists {sorted(listed)}, not the trials {sorted(slugs)}")

@@ -169,7 +169,7 @@ def test_the_next_build_clears_scratch_folders_whose_process_is_gone(two_catalog
     ended = subprocess.Popen(["true"])  # its process id no longer runs
     ended.wait()
     (tmp_path / f".trialsite-exports-{ended.pid}-killed1").mkdir()
-    (tmp_path / f".trialsite-exports-{ended.pid}-killed1" / "trials.json").write_text("half", "utf-8")
+    (tmp_path / f".trialsite-exports-{ended.pid}-killed1" / "trials.json.gz").write_text("half", "utf-8")
     running = tmp_path / f".trialsite-search-{os.getpid()}-running"
     running.mkdir()
     assert run_build(contents["a"], out).returncode == 0
@@ -305,11 +305,13 @@ def test_a_really_full_disk_is_reported_and_the_old_site_kept(small_project, tin
     assert build(small_project, out) == 0
     before = tree(out)
     filler = tiny_disk / "filler"
-    with open(filler, "wb") as handle:  # fill the rest of the disk
+    # Fill the rest of the disk, unbuffered: a buffered file would keep the part of its last
+    # chunk that did not fit and fail again on close, whenever the free space is not a whole
+    # number of chunks.
+    with open(filler, "wb", buffering=0) as handle:
         try:
             while True:
                 handle.write(b"\0" * 65536)
-                handle.flush()
         except OSError as exc:
             assert exc.errno == errno.ENOSPC
     capsys.readouterr()

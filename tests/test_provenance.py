@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, read_export
 from trialsite.cli import main
 from trialsite.content import load_trial
 from trialsite.explain import cited_text
@@ -67,7 +67,7 @@ def test_a_registry_record_a_csv_row_and_a_scraped_page_of_one_trial_are_one_fil
     site = new_catalogue / "site"
     assert main(ROOT, ["build", "--content", str(new_catalogue / "content"), "--out", str(site)]) == 0
     assert len(list((site / "trials").glob("*/index.html"))) == len(csv_trials)
-    exported = [record["nct_id"] for record in json.loads((site / "trials.json").read_text("utf-8"))]
+    exported = [record["nct_id"] for record in json.loads(read_export(site, "trials.json"))]
     assert sorted(exported) == sorted(csv_trials)
     home = (site / "index.html").read_text("utf-8")
     assert home.count(f"trials/{TRIAL.lower()}/") == home.count("trials/nct03418623/")

@@ -28,7 +28,7 @@ from trialsite.sitefolder import SiteFolder
 from trialsite.sync import render_trial
 
 CONFIG = SiteConfig(title="Test catalogue", description="Testing.", base_url="https://example.org/sub/")
-EXPORTS = {"trials.json", "trials.csv"}
+EXPORTS = {"trials.json.gz", "trials.csv.gz"}
 
 
 @pytest.fixture
@@ -239,10 +239,10 @@ def test_a_template_change_rebuilds_everything(content, tmp_path):
 def test_a_file_missing_from_the_built_site_is_rendered_again(content, tmp_path):
     out = tmp_path / "site"
     build(content, out)
-    for path in ("trials/variant-01/index.html", "drugs/index.html", "trials.json"):
+    for path in ("trials/variant-01/index.html", "drugs/index.html", "trials.json.gz"):
         (out / path).unlink()
     result = build(content, out)
-    assert set(result.written) == {"trials/variant-01/index.html", "drugs/index.html", "trials.json"}
+    assert set(result.written) == {"trials/variant-01/index.html", "drugs/index.html", "trials.json.gz"}
     assert snapshot(out) == cold(content, tmp_path)
 
 

@@ -7,6 +7,7 @@ test here; each test reads the files it needs.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import read_export
 from trialsite.content import load_content
 from trialsite.model import Trial
 from trialsite.render import SiteConfig, build_site
@@ -132,6 +134,14 @@ def test_term_page_lists_only_its_trials(site):
     text = read(site, "drugs/durvalumab/index.html")
     assert "/sub/trials/complete/" in text
     assert "/sub/trials/hostile/" not in text
+
+
+def test_term_page_rows_carry_no_filter_facts_or_cell_labels(site):
+    """Only the home page's filter script reads a row's data- attributes; a phone's column labels
+    come from the stylesheet. Either on every row of every list would be a third of its bytes."""
+    text = read(site, "drugs/durvalumab/index.html")
+    assert '<tr><th scope="row"><a class="trial-link" href="/sub/trials/complete/">' in text
+    assert "data-" not in text.split("<tbody>")[1]
 
 
 def test_home_lists_every_trial_with_phase_status_drugs_and_conditions(site):
@@ -309,6 +319,16 @@ def test_jsonld_describes_a_medical_trial(site):
     }
 
 
+def test_jsonld_describes_the_trial_in_its_meta_description_s_words_on_one_line(site):
+    """The summary itself is on the page: the metadata carries no second copy of it."""
+    text = read(site, "trials/hostile/index.html")  # a summary longer than a meta description
+    script = Page(text).jsonld[0].strip()
+    meta = re.search(r'<meta name="description" content="([^"]*)">', text)
+    assert meta and meta.group(1).endswith("…")
+    assert json.loads(script)["description"] == html.unescape(meta.group(1))
+    assert "\n" not in script
+
+
 def test_jsonld_leaves_out_what_the_record_does_not_state(site):
     data = json.loads(Page(read(site, "trials/unstated/index.html")).jsonld[0])
     assert data["@type"] == "MedicalTrial"
@@ -385,7 +405,7 @@ def test_pages_declare_language_and_viewport(site, path):
 
 
 def test_trials_json_round_trips_to_the_model(site):
-    records = json.loads(read(site, "trials.json"))
+    records = json.loads(read_export(site, "trials.json"))
     trials = load_content(FIXTURE).trials
     assert [record["slug"] for record in records] == sorted(trials)
     for record in records:
@@ -395,7 +415,7 @@ def test_trials_json_round_trips_to_the_model(site):
 
 
 def test_trials_csv_has_one_flat_row_per_trial(site):
-    rows = list(csv.DictReader(io.StringIO(read(site, "trials.csv"), newline="")))
+    rows = list(csv.DictReader(io.StringIO(read_export(site, "trials.csv"), newline="")))
     assert [row["slug"] for row in rows] == ["complete", "hostile", "unstated"]
     complete = rows[0]
     assert complete["conditions"] == "Biliary Tract Cancer; Cholangiocarcinoma"
@@ -404,6 +424,15 @@ def test_trials_csv_has_one_flat_row_per_trial(site):
     assert complete["outcomes.secondary"] == "measure: Overall survival, time_frame: 3 years"
     assert complete["dates"] == "label: Launched, date: 2024-10-27; label: Current as of, date: 2025-08-27"
     assert rows[2]["enrollment"] == "" and rows[2]["drugs"] == ""
+
+
+@pytest.mark.parametrize("export", ["trials.json.gz", "trials.csv.gz"])
+def test_the_exports_are_gzipped_with_no_file_name_or_time_in_the_header(site, export):
+    """So the same catalogue gives the same bytes, build after build."""
+    header = (site / export).read_bytes()[:10]
+    assert header[:3] == b"\x1f\x8b\x08"  # gzip, deflate
+    assert header[3] == 0  # no name, comment or extra field
+    assert header[4:8] == b"\0\0\0\0"  # no modification time
 
 
 def test_feed_is_well_formed_atom_dated_from_content(site):

@@ -19,6 +19,7 @@ from trialsite.render.exports import _csv_line
 from trialsite.render.jsonld import script_json
 from trialsite.render.listing import age_range, listing_of
 from trialsite.render.markdown import html_to_plain_text, shorten, to_html
+from trialsite.render.renderer import without_indentation
 from trialsite.render.taxonomy import CONDITIONS, PHASES_TAXONOMY
 from trialsite.render.trial_lists import TrialLists
 from trialsite.render.trialview import criterion, stated_day
@@ -195,6 +196,24 @@ def test_json_for_a_script_element_escapes_angle_brackets_and_ampersands():
 class Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
+
+
+def test_indentation_before_a_tag_goes_and_the_line_break_stays():
+    html = "<ul>\n  <li>a\n  </li>\n\n  <li>b</li>\n</ul>"
+    assert without_indentation(html) == "<ul>\n<li>a\n</li>\n<li>b</li>\n</ul>"
+
+
+def test_spaces_in_text_are_kept():
+    assert without_indentation("<p>two  spaces\n   and an indented line</p>") == (
+        "<p>two  spaces\n   and an indented line</p>"
+    )
+
+
+def test_every_space_inside_pre_and_textarea_is_kept():
+    html = "<div>\n  <pre><code>if x:\n    <b>y</b>\n</code></pre>\n  <textarea>\n  <i>\n</textarea>\n  <p>"
+    assert without_indentation(html) == (
+        "<div>\n<pre><code>if x:\n    <b>y</b>\n</code></pre>\n<textarea>\n  <i>\n</textarea>\n<p>"
+    )
 
 
 def test_progress_counts_overwrite_one_terminal_line_and_end_it(monkeypatch):

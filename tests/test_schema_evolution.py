@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pydantic import create_model
 
-from conftest import ROOT
+from conftest import ROOT, read_export
 from trialsite.cli import main
 from trialsite.fsutil import sha256_bytes
 from trialsite.model import Record, Text, Trial
@@ -99,5 +99,5 @@ def test_showing_the_new_field_on_the_trial_page_takes_a_template_and_migrate(ne
     assert "<dt>Funder</dt> <dd>Example Foundation</dd>" in page
     other = (catalogue / "site" / "trials" / "durvalumab-combined-with-s-1-as-adjuvant-therapy-of" / "index.html")
     assert '<dt>Funder</dt> <dd><span class="not-stated">' in other.read_text("utf-8")
-    exported = json.loads((catalogue / "site" / "trials.json").read_text("utf-8"))
+    exported = json.loads(read_export(catalogue / "site", "trials.json"))
     assert {row["slug"]: row["funder"] for row in exported}["nct07063888"] == "Example Foundation"

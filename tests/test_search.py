@@ -232,9 +232,9 @@ def test_a_build_that_changes_no_trial_page_keeps_the_index(content, tmp_path):
     out = tmp_path / "site"
     build_site(content, out, CONFIG)
     before = bundle(out)
-    (out / "trials.json").unlink()
+    (out / "trials.json.gz").unlink()
     result = build_site(content, out, CONFIG)
-    assert result.written == ("trials.json",)
+    assert result.written == ("trials.json.gz",)
     assert bundle(out) == before and (out / SEARCH_DIR / "pagefind-entry.json").is_file()
 
 

@@ -3,6 +3,7 @@ and a server that only ever serves files under the site root."""
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import os
 import re
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, fake_indexer, running, scratch_folders, serving, wait_for
+from conftest import FIXTURES, ROOT, fake_indexer, read_export, running, scratch_folders, serving, wait_for
 from trialsite import serve
 from trialsite.lock import build_lock
 from trialsite.render import plans
@@ -120,6 +121,15 @@ def test_a_symlinked_directory_out_of_the_site_is_not_followed(preview):
     os.symlink(outside, project / "site" / "linked")
     status, body = get(port, f"{BASE_PATH}linked/secret.html")
     assert status == 404 and "do not serve" not in body
+
+
+def test_the_gzipped_exports_are_served_as_files_to_download(preview):
+    """As a static host serves them: gzip data, not JSON with a Content-Encoding left off."""
+    connection = http.client.HTTPConnection("127.0.0.1", preview[1], timeout=10)
+    connection.request("GET", f"{BASE_PATH}trials.csv.gz")
+    response = connection.getresponse()
+    assert response.status == 200 and response.getheader("Content-Type") == "application/gzip"
+    assert gzip.decompress(response.read()).startswith(b"slug,url,")
 
 
 def test_the_server_listens_on_loopback_only(preview):
@@ -276,12 +286,12 @@ def test_the_exports_writer_waits_for_a_build_of_the_same_folder(tmp_path):
     with build_lock(out):  # as `build` holds it, from this thread
         preview.write_exports_in_background()
         time.sleep(0.5)
-        assert "Renamed while a build runs" not in (out / "trials.json").read_text("utf-8")
+        assert "Renamed while a build runs" not in read_export(out, "trials.json")
     for _ in range(100):
-        if "Renamed while a build runs" in (out / "trials.json").read_text("utf-8"):
+        if "Renamed while a build runs" in read_export(out, "trials.json"):
             break
         time.sleep(0.1)
-    assert "Renamed while a build runs" in (out / "trials.json").read_text("utf-8")
+    assert "Renamed while a build runs" in read_export(out, "trials.json")
 
 
 def test_writing_the_exports_does_not_hold_up_the_next_rebuild(tmp_path, monkeypatch):
@@ -304,7 +314,7 @@ def test_writing_the_exports_does_not_hold_up_the_next_rebuild(tmp_path, monkeyp
     finally:
         finish.set()
         writer.join(10)
-    assert "Renamed while a build runs" in (out / "trials.json").read_text("utf-8")
+    assert "Renamed while a build runs" in read_export(out, "trials.json")
 
 
 def served_while_indexing(tmp_path: Path, monkeypatch) -> tuple[Path, Path]:

@@ -175,7 +175,10 @@ class Preview:
             return _respond(start_response, "500 Internal Server Error", error_page(self.problems))
         if not target.is_file():
             return _respond(start_response, "404 Not Found", self._not_found_page())
-        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        kind, encoding = mimetypes.guess_type(target.name)
+        if encoding == "gzip":  # the gzipped exports are files to download, as a static host serves them
+            kind = "application/gzip"
+        kind = kind or "application/octet-stream"
         return _respond(start_response, "200 OK", target.read_bytes(), kind)
 
     def _not_found_page(self) -> bytes:

@@ -115,6 +115,19 @@ def test_page_does_not_scroll_sideways_on_a_phone(open_page, sample_pages, kind)
     )
 
 
+LABELS = """(selector) => [...document.querySelector(selector).querySelectorAll('tbody tr:first-child td')]
+    .map(td => getComputedStyle(td, '::before').content)"""
+
+
+@pytest.mark.parametrize("kind", ["home", "drug"])
+def test_on_a_phone_each_cell_of_a_trial_list_is_labelled_with_its_column(open_page, kind):
+    """The labels come from the stylesheet by column (no label on each cell): they must be the
+    column headings. (The outcome and site tables are labelled the same way.)"""
+    page = open_page(kind, viewport=PHONE).page
+    headings = page.locator("table.trials thead th").all_inner_texts()[1:]  # the trial's own cell is a heading
+    assert page.evaluate(LABELS, "table.trials") == [f'"{heading.capitalize()}: "' for heading in headings]
+
+
 @contextmanager
 def _image(path):
     from PIL import Image

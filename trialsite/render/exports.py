@@ -1,4 +1,8 @@
-"""The whole catalogue as open data: trials.json (the records as-is) and trials.csv (flat).
+"""The whole catalogue as open data: trials.json.gz (the records as-is) and trials.csv.gz (flat).
+
+Both are gzipped (a tenth of the bytes: the exports were a third of a large site, and GitHub
+Pages takes at most 1 GB), and deterministic: no file name and a zero time in the gzip header,
+so the same catalogue gives the same bytes.
 
 The CSV's columns follow the model's field order, so a field added to the model appears here
 without a second list to keep in step: sub-records become dotted columns (design.arms), lists
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
@@ -18,8 +23,10 @@ from .urls import Urls, trial_route
 
 LIST_SEPARATOR = "; "
 _NEEDS_QUOTES = re.compile(r'[",\r\n]')
-JSON_ROUTE = "trials.json"
-CSV_ROUTE = "trials.csv"
+JSON_ROUTE = "trials.json.gz"
+CSV_ROUTE = "trials.csv.gz"
+GZIP_LEVEL = 6  # zlib's default: level 9 takes 40% longer for 1% fewer bytes on the exports
+_GZIP_FORMAT = 16 + zlib.MAX_WBITS  # a gzip header (its time zero, no name) and trailer
 
 
 def export_rows(slug: str, trial: Trial, urls: Urls) -> tuple[bytes, bytes]:
@@ -44,6 +51,15 @@ def trials_json(rows: Iterable[bytes]) -> Iterator[bytes]:
 def trials_csv(rows: Iterable[bytes]) -> Iterator[bytes]:
     yield _csv_line(csv_header())
     yield from rows
+
+
+def gzipped(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The chunks as one gzip stream, compressed as they come (memory stays flat)."""
+    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, _GZIP_FORMAT)
+    for chunk in chunks:
+        if compressed := compressor.compress(chunk):
+            yield compressed
+    yield compressor.flush()
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..model import Design
+from .markdown import shorten
 from .trialview import TrialView
 
 SCHEMA = "https://schema.org/"
@@ -47,7 +48,8 @@ def medical_trial(view: TrialView, url: str, drug_classes: dict[str, str]) -> di
         "@type": "MedicalTrial",
         "name": trial.title,
         "url": url,
-        "description": view.plain_summary,
+        # The meta description's words, not the whole summary: the summary is on the page.
+        "description": shorten(view.plain_summary) if view.plain_summary else None,
         "healthCondition": [{"@type": "MedicalCondition", "name": name} for name in trial.conditions],
         "studySubject": [_drug(name, drug_classes.get(name)) for name in trial.drugs],
         "sponsor": {"@type": "Organization", "name": trial.sponsor} if trial.sponsor else None,
@@ -82,5 +84,7 @@ def trial_designs(design: Design) -> list[str]:
 
 
 def script_json(data: Any) -> Markup:
-    """JSON for a <script type="application/ld+json"> element, safe against any content."""
-    return Markup(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2).translate(_SCRIPT_SAFE))
+    """JSON for a <script type="application/ld+json"> element, safe against any content; compact,
+    as only machines read it."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return Markup(text.translate(_SCRIPT_SAFE))

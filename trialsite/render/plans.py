@@ -88,8 +88,15 @@ def _static_plan(route: str, data: bytes) -> FilePlan:
 
 
 def export_plans(state: BuildState, key: Callable[[], str]) -> list[FilePlan]:
-    """The open-data files, streamed from the rows the build state keeps for every trial."""
+    """The open-data files, streamed from the rows the build state keeps for every trial, gzipped."""
+
+    def json_file() -> Iterable[bytes]:
+        return exports.gzipped(exports.trials_json(state.export_rows("json_row")))
+
+    def csv_file() -> Iterable[bytes]:
+        return exports.gzipped(exports.trials_csv(state.export_rows("csv_row")))
+
     return [
-        FilePlan(exports.JSON_ROUTE, key, lambda: exports.trials_json(state.export_rows("json_row")), deferrable=True),
-        FilePlan(exports.CSV_ROUTE, key, lambda: exports.trials_csv(state.export_rows("csv_row")), deferrable=True),
+        FilePlan(exports.JSON_ROUTE, key, json_file, deferrable=True),
+        FilePlan(exports.CSV_ROUTE, key, csv_file, deferrable=True),
     ]

@@ -3,6 +3,7 @@ drug table. Template mistakes come out as `file:line: message`."""
 
 from __future__ import annotations
 
+import re
 import traceback
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +25,11 @@ from .trialview import trial_view
 from .urls import Urls
 
 ROW_TEMPLATE = "partials/trial_row.html"
+# A line break and the indentation after it, up to a tag: the templates' layout (over 1 KB of a
+# trial page), which a browser shows as one space, as it does the line break alone.
+# Markup in content is escaped, so a "<" is always a tag: never inside an attribute or text.
+_INDENTATION = re.compile(r"\n[ \t\r\n]+(?=<|\Z)")  # \Z: the end, or a <pre> split off
+_PREFORMATTED = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.S)  # where every space shows
 
 
 def drug_class_table(vocabulary: DrugVocabulary) -> dict[str, str]:
@@ -49,7 +55,8 @@ class Renderer:
     def page(self, page: Page) -> bytes:
         """Render one page; a template mistake becomes a BuildError naming the template's file:line."""
         try:
-            return self.env.get_template(page.template).render(page=page, **page.context).encode("utf-8")
+            html = self.env.get_template(page.template).render(page=page, **page.context)
+            return without_indentation(html).encode("utf-8")
         except TemplateSyntaxError as exc:
             raise _located(exc, page.template) from exc
         except Exception as exc:
@@ -65,11 +72,20 @@ class Renderer:
         fresh = digest_if_fresh(path, stamp)
         trial = load_trial(path)
         view = trial_view(slug, trial, read_sidecar(sidecar_of(path)))
-        row = self.env.get_template(ROW_TEMPLATE).render(trial=view.listing)
+        row = without_indentation(self.env.get_template(ROW_TEMPLATE).render(trial=view.listing))
         view = replace(view, listing=replace(view.listing, row_html=row))
         html = self.page(trial_page(view, title_shared, self.config, self.urls, self.drug_classes))
         rows = exports.export_rows(slug, trial, self.urls)
         return TrialRecord(slug, stamp, fresh, title_shared, view.listing, trial_page_entry(html)), rows, html
+
+
+def without_indentation(html: str) -> str:
+    """`html` without the indentation of its lines (a line break stays), except inside <pre> and
+    <textarea> (Markdown in content may make a <pre>)."""
+    if "<pre" not in html and "<textarea" not in html:
+        return _INDENTATION.sub("\n", html)
+    parts = _PREFORMATTED.split(html)  # text, preformatted element, its tag name, text, ...
+    return "".join(_INDENTATION.sub("\n", part) if i % 3 == 0 else part for i, part in enumerate(parts) if i % 3 != 2)
 
 
 def _located(exc: TemplateSyntaxError, template: str) -> BuildError:

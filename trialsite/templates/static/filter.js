@@ -140,7 +140,7 @@
     return ["age", "sex"].filter(function (fact) { return fits(trial, fact) === "unstated"; });
   }
 
-  // ------------------------------------------------------------------ rows, as trial_row.html
+  // ------------------------------------------------------------------ rows, as trial_row.html (labels on a phone: site.css)
 
   function element(tag, className, text) {
     var node = document.createElement(tag);
@@ -172,19 +172,13 @@
     });
   }
 
-  function cell(tag, label) {
-    var node = element(tag);
-    node.setAttribute("data-label", label);
-    return node;
-  }
-
   function stated(parent, value) {
     parent.appendChild(value ? document.createTextNode(value) : notStated());
   }
 
   function row(trial) {
     var tr = element("tr");
-    var head = cell("th", "Trial");
+    var head = element("th");
     head.setAttribute("scope", "row");
     var title = element("a", "trial-link", trial.title);
     title.href = trial.url;
@@ -209,9 +203,9 @@
     mark(head, unstated(trial));
     tr.appendChild(head);
 
-    var phase = cell("td", "Phase");
+    var phase = element("td");
     termLinks(phase, "phases", trial.phases);
-    var state = cell("td", "Status");
+    var state = element("td");
     if (trial.statuses.length) {
       var term = catalogue.terms.statuses[trial.statuses[0]];
       var badge = element("a", "badge status-" + term[0], term[1]);
@@ -220,9 +214,9 @@
     } else {
       state.appendChild(notStated());
     }
-    var drugs = cell("td", "Drugs");
+    var drugs = element("td");
     termLinks(drugs, "drugs", trial.drugs);
-    var conditions = cell("td", "Conditions");
+    var conditions = element("td");
     termLinks(conditions, "conditions", trial.conditions);
     [phase, state, drugs, conditions].forEach(function (node) { tr.appendChild(node); });
     return tr;
