@@ -459,6 +459,19 @@ def test_a_trial_read_for_its_new_stamp_is_trusted_by_the_next_build(content, tm
     assert read == []
 
 
+def test_a_same_size_edit_within_one_clock_tick_of_a_checkout_is_still_seen(content, tmp_path):
+    """The checkout's new stamps are recorded, but as too fresh to trust: a quick second save
+    that keeps the stamp is still read."""
+    out = tmp_path / "site"
+    edit(content, "variant-01", title="Tick tock")
+    build(content, out)
+    restore_into_a_fresh_checkout(content, out, tmp_path)
+    assert build(content, out).written == ()
+    same_size_retitle(content, "variant-01", "Tock tick")
+    build(content, out)
+    assert "Tock tick" in (out / "trials" / "variant-01" / "index.html").read_text("utf-8")
+
+
 # The trials table as trialsite wrote it before the state kept every trial's digest (layout 5).
 OLD_LAYOUT = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
