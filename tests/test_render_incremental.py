@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -272,10 +274,10 @@ def test_stamps_old_enough_are_trusted_again(content, tmp_path, monkeypatch):
     out = tmp_path / "site"
     edit(content, "variant-01", title="Tick tock")
     build(content, out)
-    assert set(BuildState(SiteFolder(out).state).stamps()[1]) >= {"variant-01"}
+    assert BuildState(SiteFolder(out).state).stamps()[2] >= {"variant-01"}
     monkeypatch.setattr(changes, "SETTLE_NS", 0)  # as if the build came seconds later
     assert build(content, out).written == ()
-    assert BuildState(SiteFolder(out).state).stamps()[1] == {}
+    assert BuildState(SiteFolder(out).state).stamps()[2] == set()
     same_size_retitle(content, "variant-01", "Tock tick")
     build(content, out)  # a stamp that is trusted is not read again
     assert "Tick tock" in (out / "trials" / "variant-01" / "index.html").read_text("utf-8")
@@ -383,12 +385,9 @@ def test_a_preview_whose_site_a_build_replaced_matches_a_cold_build(content, tmp
     assert {p: data for p, data in snapshot(out).items() if not p.startswith("pagefind/")} == expected
 
 
-def test_a_site_restored_into_a_fresh_checkout_keeps_its_search_index_and_equals_a_cold_build(content, tmp_path):
+def restore_into_a_fresh_checkout(content, out, tmp_path):
     """What the Pages workflow does: the last run's site and build state come back from the cache
-    (times kept, as tar keeps them) beside a new checkout, whose every file has a new time. New
-    times make every trial page render again, to the same bytes; the search index is kept."""
-    out = tmp_path / "site"
-    build(content, out)
+    (times kept, as tar keeps them) beside a new checkout, whose every file has a new time."""
     cached = tmp_path / "cache"
     shutil.copytree(out, cached / "site")
     for path in SiteFolder(out).state_files:
@@ -400,8 +399,110 @@ def test_a_site_restored_into_a_fresh_checkout_keeps_its_search_index_and_equals
     shutil.rmtree(content)
     checkout.rename(content)
     shutil.copytree(cached, tmp_path, dirs_exist_ok=True)
-    edit(content, "variant-07", description="Edited in one push; search does not read it.")
+    shutil.rmtree(cached)
+
+
+def test_a_site_restored_into_a_fresh_checkout_renders_nothing_and_equals_a_cold_build(content, tmp_path):
+    out = tmp_path / "site"
+    build(content, out)
+    restore_into_a_fresh_checkout(content, out, tmp_path)
+    assert build(content, out).written == ()
+    assert snapshot(out) == cold(content, tmp_path)
+
+
+def pages_written(result):
+    """What a build wrote besides the search index."""
+    return {path for path in result.written if not path.startswith("pagefind/")}
+
+
+def test_an_edit_in_a_fresh_checkout_renders_what_the_same_edit_renders_in_place(content, tmp_path):
+    """The edited trial's page, the lists it is on and the exports, not every trial's page."""
+    in_place = tmp_path / "in-place"
+    shutil.copytree(content, in_place)
+    build(in_place, tmp_path / "in-place-site")
+    edit(in_place, "variant-07", title="Edited in one push")
+    expected = pages_written(build(in_place, tmp_path / "in-place-site"))
+    out = tmp_path / "site"
+    build(content, out)
+    restore_into_a_fresh_checkout(content, out, tmp_path)
+    edit(content, "variant-07", title="Edited in one push")
     result = build(content, out)
     assert "trials/variant-07/index.html" in result.written
-    assert not [path for path in result.written if path.startswith("pagefind/")]
+    assert pages_written(result) == expected
     assert snapshot(out) == cold(content, tmp_path)
+
+
+def test_an_edit_search_does_not_read_in_a_fresh_checkout_keeps_the_search_index(content, tmp_path):
+    out = tmp_path / "site"
+    build(content, out)
+    restore_into_a_fresh_checkout(content, out, tmp_path)
+    edit(content, "variant-07", description="Edited in one push; search does not read it.")
+    result = build(content, out)
+    assert set(result.written) - EXPORTS == {"trials/variant-07/index.html"}
+    assert snapshot(out) == cold(content, tmp_path)
+
+
+def test_a_trial_read_for_its_new_stamp_is_trusted_by_the_next_build(content, tmp_path, monkeypatch):
+    """A touched trial is read once, found unchanged, and its new stamp kept: the build after
+    reads no trial file at all."""
+    long_ago = time.time_ns() - 10 * changes.SETTLE_NS
+    for path in content.rglob("*"):
+        os.utime(path, ns=(long_ago, long_ago))  # stamps old enough to trust
+    out = tmp_path / "site"
+    build(content, out)
+    for path in (content / "trials").glob("variant-0*.yaml"):
+        os.utime(path, ns=(long_ago + changes.SETTLE_NS, long_ago + changes.SETTLE_NS))
+    read = []
+    digest = changes.trial_digest
+    monkeypatch.setattr(changes, "trial_digest", lambda path: read.append(path.stem) or digest(path))
+    assert build(content, out).written == ()
+    assert sorted(read) == [f"variant-{n:02d}" for n in range(10)]
+    read.clear()
+    assert build(content, out).written == ()
+    assert read == []
+
+
+def test_a_same_size_edit_within_one_clock_tick_of_a_checkout_is_still_seen(content, tmp_path):
+    """The checkout's new stamps are recorded, but as too fresh to trust: a quick second save
+    that keeps the stamp is still read."""
+    out = tmp_path / "site"
+    edit(content, "variant-01", title="Tick tock")
+    build(content, out)
+    restore_into_a_fresh_checkout(content, out, tmp_path)
+    assert build(content, out).written == ()
+    same_size_retitle(content, "variant-01", "Tock tick")
+    build(content, out)
+    assert "Tock tick" in (out / "trials" / "variant-01" / "index.html").read_text("utf-8")
+
+
+# The trials table as trialsite wrote it before the state kept every trial's digest (layout 5).
+OLD_LAYOUT = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE trials (
+    slug TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, sidecar_mtime_ns INTEGER, sidecar_size INTEGER,
+    fresh TEXT, title_shared INTEGER, listing BLOB, json_row BLOB, csv_row BLOB);
+CREATE TABLE outputs (path TEXT PRIMARY KEY, hash TEXT, key TEXT, kind TEXT);
+PRAGMA user_version = 5;
+"""
+
+
+def test_a_build_state_of_an_older_layout_is_dropped_for_a_cold_build(content, tmp_path):
+    """Even one whose fingerprint matches: the build starts afresh instead of misreading it."""
+    out = tmp_path / "site"
+    build(content, out)
+    state = SiteFolder(out).state
+    before = BuildState(state)
+    fingerprint = before.fingerprint()
+    before.close()
+    for path in SiteFolder(out).state_files:
+        path.unlink(missing_ok=True)
+    old = sqlite3.connect(state)
+    old.executescript(OLD_LAYOUT)
+    old.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
+    old.execute("INSERT INTO trials VALUES ('variant-01', 1, 2, NULL, NULL, NULL, 0, NULL, NULL, NULL)")
+    old.commit()
+    old.close()
+    result = build(content, out)
+    expected = cold(content, tmp_path)
+    assert {path for path in expected if path.startswith("trials/")} <= set(result.written)
+    assert snapshot(out) == expected

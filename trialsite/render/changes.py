@@ -3,9 +3,11 @@
 The last build is remembered as a `LastBuild` (read from the build state once, then kept up to
 date in memory, so that the preview server's long-lived builder does no loading per edit). Its
 `fingerprint` covers what every page depends on; the trial files are found by `scan`ning the
-content folder, or from the files the preview's watcher says were touched, and a trial file has
-changed when its stamp has (or, for a stamp too fresh to trust, its contents: `SETTLE_NS`). A
-trial's provenance sidecar is part of it: its page shows where each fact came from.
+content folder, or from the files the preview's watcher says were touched. A trial has changed
+when its contents have: its digest is read only when its stamp differs from the one recorded (a
+fresh checkout gives every file a new one) or was too fresh to trust (`SETTLE_NS`), and a trial
+read and found unchanged has its new stamp recorded, so the next build trusts it without reading.
+A trial's provenance sidecar is part of it: its page shows where each fact came from.
 """
 
 from __future__ import annotations
@@ -25,12 +27,12 @@ from .state import BuildState, Stamp, TrialStamp
 from .templates import PACKAGE_DIR, template_dirs
 from .trial_lists import TrialLists
 
-# A trial file is read again when its stamp changes, but a write changes the stamp only if the
-# clock ticked since the last one, and file systems that keep modification times to the second
-# (or two) give two quick saves of the same size the same stamp. So for a file read within
-# SETTLE_NS of its last write the build state also keeps the digest of what was read, and later
-# builds compare contents until the stamp is old enough to trust (the way git treats "racily
-# clean" files): the cache is keyed by what the files hold, and stamps are only its shortcut.
+# The cache is keyed by what the files hold; stamps are only its shortcut. A file whose stamp is
+# unchanged is not read again, but a write changes the stamp only if the clock ticked since the
+# last one, and file systems that keep modification times to the second (or two) give two quick
+# saves of the same size the same stamp. So a stamp read within SETTLE_NS of its last write is
+# not trusted: later builds compare contents until it is old enough (the way git treats "racily
+# clean" files).
 SETTLE_NS = 2_000_000_000
 
 TrialFiles = dict[str, tuple[str, TrialStamp]]  # slug -> (path, stamp) of every trial file
@@ -67,9 +69,10 @@ def trial_digest(path: Path) -> str:
     return digest(path.read_bytes() + b"\0" + sidecar)
 
 
-def digest_if_fresh(path: Path, stamp: TrialStamp) -> str | None:
-    """The digest of a trial whose stamp is too fresh to trust (else None)."""
-    return trial_digest(path) if time.time_ns() - _newest(stamp) < SETTLE_NS else None
+def is_settled(stamp: TrialStamp, read_at: int) -> bool:
+    """Whether a stamp taken before `read_at` (the time, before the file was read) can be
+    trusted to change with the next write."""
+    return read_at - _newest(stamp) >= SETTLE_NS
 
 
 @dataclass
@@ -78,8 +81,9 @@ class LastBuild:
 
     fingerprint: str
     stamps: dict[str, TrialStamp]
+    digests: dict[str, str]  # every trial's contents as rendered (`trial_digest`)
     outputs: Manifest
-    fresh: dict[str, str] = field(default_factory=dict)  # digests of trials read with a fresh stamp
+    unsettled: set[str] = field(default_factory=set)  # trials whose stamps are too fresh to trust
     lists: TrialLists | None = None  # every trial's listing; None until `load_lists`
     shared: dict[str, bool] = field(default_factory=dict)  # rendered with the file name in its <title>
     files: TrialFiles | None = None  # the trial files as the last build found them
@@ -89,12 +93,19 @@ class LastBuild:
     def load(cls, state: BuildState, fingerprint: str) -> LastBuild:
         """Stamps and outputs only: enough to see that nothing changed. `load_lists` reads the
         listings (the bulk of the state) when a build has something to do."""
-        stamps, fresh = state.stamps()
-        return cls(fingerprint, stamps, state.outputs(), fresh)
+        stamps, digests, unsettled = state.stamps()
+        return cls(fingerprint, stamps, digests, state.outputs(), unsettled)
 
     @classmethod
     def nothing(cls, fingerprint: str) -> LastBuild:
-        return cls(fingerprint, {}, {}, lists=TrialLists())
+        return cls(fingerprint, {}, {}, {}, lists=TrialLists())
+
+    def remember_stamp(self, slug: str, stamp: TrialStamp, settled: bool) -> None:
+        self.stamps[slug] = stamp
+        if settled:
+            self.unsettled.discard(slug)
+        else:
+            self.unsettled.add(slug)
 
     def load_lists(self, state: BuildState) -> TrialLists:
         if self.lists is None:
@@ -110,6 +121,7 @@ class Changes:
     changed: list[str]  # trials to render again, sorted
     removed: list[str]  # trials whose files are gone, sorted
     looked_at: set[str]  # every trial whose file may have changed
+    restamped: dict[str, bool]  # unchanged trials read for their new stamps: whether each is settled
 
 
 @dataclass(frozen=True)
@@ -144,10 +156,19 @@ class Sources:
 
 
 def find_changes(sources: Sources, last: LastBuild, touched: list[Path] | None) -> Changes:
+    read_at = time.time_ns()  # before any file is read: see `is_settled`
     files, looked_at = scan(sources, last, touched)
-    changed = sorted(slug for slug in looked_at if slug in files and _is_changed(last, slug, *files[slug]))
+    changed, restamped = [], {}
+    for slug in sorted(looked_at & files.keys()):
+        path, stamp = files[slug]
+        if last.stamps.get(slug) == stamp and slug not in last.unsettled:
+            continue  # a stamp to trust: not read
+        if _is_changed(last, slug, path):
+            changed.append(slug)
+        elif last.stamps[slug] != stamp or is_settled(stamp, read_at):
+            restamped[slug] = is_settled(stamp, read_at)
     removed = sorted(slug for slug in looked_at if slug not in files and slug in last.stamps)
-    return Changes(files, changed, removed, looked_at)
+    return Changes(files, changed, removed, looked_at, restamped)
 
 
 def scan(sources: Sources, last: LastBuild, touched: list[Path] | None) -> tuple[TrialFiles, set[str]]:
@@ -195,26 +216,21 @@ def _scan_sidecars(folder: Path) -> dict[str, Stamp]:
     return {slug: (stat.st_mtime_ns, stat.st_size) for slug, stat in stats.items()}
 
 
-def _is_changed(last: LastBuild, slug: str, path: str, stamp: TrialStamp) -> bool:
-    if last.stamps.get(slug) != stamp:
-        return True
-    read = last.fresh.get(slug)
+def _is_changed(last: LastBuild, slug: str, path: str) -> bool:
+    recorded = last.digests.get(slug)
     try:
-        return read is not None and trial_digest(Path(path)) != read
+        return recorded is None or trial_digest(Path(path)) != recorded
     except OSError:
         return True  # rendering it names the problem
 
 
-def trust_old_stamps(state: BuildState, last: LastBuild, changes: Changes) -> None:
-    """Trust the stamps of trials looked at and found unchanged whose stamps are now old
-    enough (see SETTLE_NS). Goes over the few fresh trials, not the catalogue."""
-    now = time.time_ns()
-    changed = set(changes.changed)
-    settled = sorted(
-        slug for slug in last.fresh
-        if slug in changes.looked_at and slug not in changed and slug in changes.files
-        and now - _newest(changes.files[slug][1]) >= SETTLE_NS
-    )
-    state.trust_stamps(settled)
-    for slug in settled:
-        del last.fresh[slug]
+def record_stamps(state: BuildState, last: LastBuild, changes: Changes) -> None:
+    """Record the stamps of the trials read and found unchanged, so the next build trusts the
+    settled ones without reading them."""
+    stamps = [(slug, changes.files[slug][1], settled) for slug, settled in sorted(changes.restamped.items())]
+    if not stamps:
+        return
+    with state.transaction():
+        state.restamp(stamps)
+    for slug, stamp, settled in stamps:
+        last.remember_stamp(slug, stamp, settled)

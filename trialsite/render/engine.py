@@ -2,8 +2,9 @@
 
 A build runs four stages, in this order (`SiteBuilder.build` shows them):
 
-1. find what changed (`changes.py`): the trial files whose stamps changed, and a fingerprint of
-   what every page depends on (settings, templates, vocabularies, trialsite's code);
+1. find what changed (`changes.py`): the trial files whose contents changed (read only where
+   their stamps changed), and a fingerprint of what every page depends on (settings, templates,
+   vocabularies, trialsite's code);
 2. render the changed trials (`workers.py`, on all cores) and put their rows in the lists
    (`trial_lists.py`), which say which lists the edit touched; any content problem stops the build
    here, before the site is touched;
@@ -24,7 +25,7 @@ from pathlib import Path
 from ..content import InvalidContent, drug_vocabulary
 from ..errors import BuildError, ContentError
 from ..fsutil import key_of
-from .changes import Changes, LastBuild, Sources, find_changes, trust_old_stamps
+from .changes import Changes, LastBuild, Sources, find_changes, record_stamps
 from .config import SiteConfig
 from .manifest import Kind, Manifest, Output
 from .pages import PagePlan, repaged_lists
@@ -100,7 +101,7 @@ class SiteBuilder:
             last = self._last_build(state, clean, touched)
             changes = find_changes(self.sources, last, touched)
             replan = self.publisher.must_replan(last.outputs)
-            trust_old_stamps(state, last, changes)
+            record_stamps(state, last, changes)
             if changes.changed or changes.removed or replan or not self._site_complete(last):
                 written, removed = self._publish(state, last, changes, replan)
             else:
@@ -191,10 +192,10 @@ class SiteBuilder:
 
     def _site_inputs(self, state: BuildState, renderer: Renderer, last: LastBuild) -> SiteInputs:
         assert last.lists is not None
-        stamps = last.stamps
+        digests = last.digests
 
-        def exports_key() -> str:
-            return key_of(sorted(stamps.items()))
+        def exports_key() -> str:  # by contents: a checkout's new stamps leave the exports as they are
+            return key_of(sorted(digests.items()))
 
         lists, templates_dir = last.lists, self.sources.templates_dir
         return SiteInputs(lists, self.config, renderer.urls, renderer.drug_classes, templates_dir, state, exports_key)
@@ -212,14 +213,12 @@ class SiteBuilder:
         records.update(self._fix_shared_titles(state, context, last, titled, records, changes))
         for slug in changes.removed:
             last.stamps.pop(slug)
+            last.digests.pop(slug)
             last.shared.pop(slug, None)
-            last.fresh.pop(slug, None)
+            last.unsettled.discard(slug)
         for slug, record in records.items():
-            last.stamps[slug], last.shared[slug] = record.stamp, record.title_shared
-            if record.fresh is None:
-                last.fresh.pop(slug, None)
-            else:
-                last.fresh[slug] = record.fresh
+            last.remember_stamp(slug, record.stamp, record.settled)
+            last.digests[slug], last.shared[slug] = record.digest, record.title_shared
         return records, change
 
     def _fix_shared_titles(

@@ -4,6 +4,7 @@ drug table. Template mistakes come out as `file:line: message`."""
 from __future__ import annotations
 
 import re
+import time
 import traceback
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +16,7 @@ from ..errors import BuildError
 from ..model import DrugVocabulary
 from ..provenance import read_sidecar
 from . import exports
-from .changes import digest_if_fresh, sidecar_of, trial_stamp
+from .changes import is_settled, sidecar_of, trial_digest, trial_stamp
 from .config import SiteConfig
 from .pages import Page, trial_page
 from .search import trial_page_entry
@@ -67,16 +68,18 @@ class Renderer:
             raise BuildError(frame.filename, message, frame.lineno) from exc
 
     def trial(self, slug: str, path: Path, title_shared: bool) -> tuple[TrialRecord, ExportRows, bytes]:
+        read_at = time.time_ns()
         stamp = trial_stamp(path)
         # Digested before it is parsed: a write in between makes the next build read it again.
-        fresh = digest_if_fresh(path, stamp)
+        digest = trial_digest(path)
         trial = load_trial(path)
         view = trial_view(slug, trial, read_sidecar(sidecar_of(path)))
         row = without_indentation(self.env.get_template(ROW_TEMPLATE).render(trial=view.listing))
         view = replace(view, listing=replace(view.listing, row_html=row))
         html = self.page(trial_page(view, title_shared, self.config, self.urls, self.drug_classes))
         rows = exports.export_rows(slug, trial, self.urls)
-        return TrialRecord(slug, stamp, fresh, title_shared, view.listing, trial_page_entry(html)), rows, html
+        settled = is_settled(stamp, read_at)
+        return TrialRecord(slug, stamp, settled, digest, title_shared, view.listing, trial_page_entry(html)), rows, html
 
 
 def without_indentation(html: str) -> str:

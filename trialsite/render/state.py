@@ -1,11 +1,11 @@
 """What the last build made, kept between builds so the next one redoes only what changed.
 
-One SQLite file beside the output: per trial file, the stamp it was read at, with its provenance
-sidecar's (and, if that stamp
-was too fresh to trust, the digest of what was read: see `changes.SETTLE_NS`), its listing and its
-rows of the open-data exports; per output file, the hash of its bytes and the key of the inputs
-it was made from. Export rows stay on disk and are streamed out, so memory does not grow with
-the catalogue. The file is a cache: deleting it (or `build --clean`) only makes a build slower.
+One SQLite file beside the output: per trial file, the digest of what was read (with its
+provenance sidecar), the stamps both were read at and whether those were old enough to trust
+(see `changes.SETTLE_NS`), its listing and its rows of the open-data exports; per output file,
+the hash of its bytes and the key of the inputs it was made from. Export rows stay on disk and
+are streamed out, so memory does not grow with the catalogue. The file is a cache: deleting it
+(or `build --clean`) only makes a build slower.
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS trials (
     slug TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, sidecar_mtime_ns INTEGER, sidecar_size INTEGER,
-    fresh TEXT, title_shared INTEGER, listing BLOB, json_row BLOB, csv_row BLOB);
+    settled INTEGER, digest TEXT, title_shared INTEGER, listing BLOB, json_row BLOB, csv_row BLOB);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, hash TEXT, key TEXT, kind TEXT);
 """
 
-_SCHEMA = 5  # a state file of another layout is dropped: it is only a cache
-Stamp = tuple[int, int]  # (mtime_ns, size): a file whose stamp is unchanged is not read again
+_SCHEMA = 6  # a state file of another layout is dropped: it is only a cache
+Stamp = tuple[int, int]  # (mtime_ns, size): a file whose settled stamp is unchanged is not read again
 # A trial's page shows its provenance sidecar's sources too: the trial file's stamp and the
 # sidecar's (None: the trial has none).
 TrialStamp = tuple[Stamp, Stamp | None]
@@ -39,7 +39,8 @@ TrialStamp = tuple[Stamp, Stamp | None]
 class TrialRecord:
     slug: str
     stamp: TrialStamp
-    fresh: str | None  # the digest of what was read, when the stamp was too fresh to trust
+    settled: bool  # the stamp was old enough to trust when the file was read
+    digest: str  # of what was read (`changes.trial_digest`)
     title_shared: bool
     listing: Listing
     page_entry: Output  # its page's outputs-manifest entry (kept there, not here)
@@ -75,21 +76,27 @@ class BuildState:
             self.db.execute("DELETE FROM outputs")
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
 
-    def stamps(self) -> tuple[dict[str, TrialStamp], dict[str, str]]:
-        """Every trial's stamp, and the digest of what was read of those whose stamps were too
-        fresh to trust, in one pass over the table."""
+    def stamps(self) -> tuple[dict[str, TrialStamp], dict[str, str], set[str]]:
+        """Every trial's stamp and digest, and the trials whose stamps were too fresh to trust,
+        in one pass over the table."""
         stamps: dict[str, TrialStamp] = {}
-        fresh = {}
-        query = "SELECT slug, mtime_ns, size, sidecar_mtime_ns, sidecar_size, fresh FROM trials"
-        for slug, mtime, size, sidecar_mtime, sidecar_size, read in self.db.execute(query):
+        digests = {}
+        unsettled = set()
+        query = "SELECT slug, mtime_ns, size, sidecar_mtime_ns, sidecar_size, settled, digest FROM trials"
+        for slug, mtime, size, sidecar_mtime, sidecar_size, settled, read in self.db.execute(query):
             stamps[slug] = ((mtime, size), None if sidecar_mtime is None else (sidecar_mtime, sidecar_size))
-            if read is not None:
-                fresh[slug] = read
-        return stamps, fresh
+            digests[slug] = read
+            if not settled:
+                unsettled.add(slug)
+        return stamps, digests, unsettled
 
-    def trust_stamps(self, slugs: list[str]) -> None:
-        """These trials' stamps are old enough to trust: their contents need not be compared."""
-        self.db.executemany("UPDATE trials SET fresh=NULL WHERE slug=?", [(slug,) for slug in slugs])
+    def restamp(self, stamps: list[tuple[str, TrialStamp, bool]]) -> None:
+        """New stamps for trials whose contents are as recorded (a checkout, a touch, a stamp
+        that settled)."""
+        self.db.executemany(
+            "UPDATE trials SET mtime_ns=?, size=?, sidecar_mtime_ns=?, sidecar_size=?, settled=? WHERE slug=?",
+            [(*stamp[0], *(stamp[1] or (None, None)), int(settled), slug) for slug, stamp, settled in stamps],
+        )
 
     def records(self) -> dict[str, tuple[Listing, bool]]:
         rows = self.db.execute("SELECT slug, listing, title_shared FROM trials")
@@ -110,9 +117,9 @@ class BuildState:
 
     def put_trials(self, records: list[tuple[TrialRecord, ExportRows]]) -> None:
         self.db.executemany(
-            "INSERT OR REPLACE INTO trials VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO trials VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (r.slug, *r.stamp[0], *(r.stamp[1] or (None, None)), r.fresh, int(r.title_shared),
+                (r.slug, *r.stamp[0], *(r.stamp[1] or (None, None)), int(r.settled), r.digest, int(r.title_shared),
                  pickle.dumps(r.listing), *rows)
                 for r, rows in records
             ],
