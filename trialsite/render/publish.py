@@ -16,7 +16,6 @@ files in place, each one atomically, leaves the search index to the background
 from __future__ import annotations
 
 import ctypes
-import itertools
 import os
 import shutil
 from abc import ABC, abstractmethod
@@ -28,6 +27,7 @@ from ..sitefolder import SiteFolder, SiteIdentity
 from . import background_index, search
 from .manifest import Kind, Manifest, Output
 from .plans import FilePlan, export_plans
+from .shards import SEARCH_DIR, shard_count, shards_of, slug_of_page, trial_pages
 from .state import BuildState
 from .workers import PARALLEL_THRESHOLD
 
@@ -160,7 +160,6 @@ class LivePublisher(Publisher):
         super().__init__(out_dir)
         self.trusted = False
         self.deferred: dict[str, FilePlan] = {}  # large files out of date, for write_deferred
-        self._edits = itertools.count()  # names each search index asked of the background
         self._site: SiteIdentity | None = None  # the site directory it built into
 
     def check(self, protected: tuple[Path, ...]) -> None:
@@ -197,12 +196,17 @@ class LivePublisher(Publisher):
     def carries_all(self) -> bool:
         return self.trusted
 
-    def index(self, old: Manifest, new: Manifest, trial_pages: list[str], progress: search.Progress) -> list[str]:
-        """Asked of the background when what search reads of a trial page this build wrote or
-        removed (`trial_pages`) changed."""
-        read = [(_key(old, path), _key(new, path)) for path in trial_pages]
-        if any(before != after for before, after in read) or not (self.root / search.SEARCH_DIR).is_dir():
-            background_index.BackgroundIndexer.of(self.root).request(f"search-index:{next(self._edits)}")
+    def index(self, old: Manifest, new: Manifest, written: list[str], progress: search.Progress) -> list[str]:
+        """Asked of the background: the shards of the trial pages this build wrote or removed
+        (`written`) whose search documents changed, or every shard when the number of shards
+        changed or the site has no index."""
+        count = shard_count(len(trial_pages(new)))
+        if count != shard_count(len(trial_pages(old))) or not (self.root / SEARCH_DIR).is_dir():
+            stale = set(range(count))
+        else:
+            stale = shards_of((slug_of_page(path) for path in written if _key(old, path) != _key(new, path)), count)
+        if stale:
+            background_index.BackgroundIndexer.of(self.root).request(stale)
         return []
 
     def built(self) -> None:
