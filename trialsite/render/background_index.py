@@ -25,7 +25,7 @@ from ..errors import BuildError
 from ..lock import site_kept
 from ..sitefolder import SiteFolder
 from . import shards as sharding
-from .search import TIMEOUT, index_site, trial_slugs
+from .search import TIMEOUT, index_documents, trial_slugs
 from .shards import SEARCH_DIR, bundle_path, shard_count, shard_of_file
 
 STOP_WAIT = 5.0  # seconds a stopping preview gives the background index to clear its scratch
@@ -220,7 +220,8 @@ def _main(argv: list[str]) -> None:
     _end_with_parent(int(argv[2]))
     try:
         sharding.SHARD_TRIALS = int(argv[4])
-        index_site(Path(argv[0]), Path(argv[1]), shards={int(shard) for shard in argv[3].split(",")})
+        bundle = Path(argv[1])  # in the preview's scratch folder, which it removes after moving the index in
+        index_documents(Path(argv[0]), bundle, bundle.parent / "documents", shards={int(n) for n in argv[3].split(",")})
     except BuildError as exc:
         sys.exit(str(exc))
 

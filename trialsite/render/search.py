@@ -26,6 +26,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import subprocess
 import threading
 from collections.abc import Callable, Collection, Iterable
@@ -162,33 +163,49 @@ def index_site(
     """Index the trial pages under `site_dir` into `bundle_dir`, laid out as the site's
     `pagefind/` (shard K in `shard-K/`): every shard, or only those in `shards`. Raises
     BuildError when Pagefind fails."""
+    scratch = SiteFolder(site_dir).new_scratch("documents")
+    try:
+        index_documents(site_dir, bundle_dir, scratch, progress, shards)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def index_documents(
+    site_dir: Path,
+    bundle_dir: Path,
+    documents_dir: Path,
+    progress: Progress = no_progress,
+    shards: Collection[int] | None = None,
+) -> None:
+    """`index_site`, leaving the search documents in `documents_dir` for the caller to remove:
+    the preview removes them once the new index is in place (removing a directory a trial can
+    take longer than writing it)."""
     slugs = trial_slugs(site_dir)
     count = shard_count(len(slugs))
     members: dict[int, list[str]] = {shard: [] for shard in range(count) if shards is None or shard in shards}
     for slug in slugs:
         members.get(shard_of(slug, count), []).append(slug)
     shutil.rmtree(bundle_dir, ignore_errors=True)
-    scratch = SiteFolder(site_dir).new_scratch("documents")
     try:
-        write_documents(site_dir, {scratch / str(shard): listed for shard, listed in members.items()}, progress)
-        _index_shards(scratch, sorted(members), progress)
+        write_documents(site_dir, {documents_dir / str(shard): listed for shard, listed in members.items()}, progress)
+        _index_shards(documents_dir, sorted(members), progress)
         for shard in sorted(members):  # shard 0 first: the others go inside it
             target = bundle_dir / Path(bundle_path(shard)).relative_to(SEARCH_DIR)
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(scratch / f"{shard}-bundle", target)
+            os.replace(documents_dir / f"{shard}-bundle", target)
     except OSError as exc:
         raise BuildError("pagefind", f"could not run the search indexer: {exc}") from exc
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _index_shards(scratch: Path, shards: list[int], progress: Progress) -> None:
     """Run Pagefind over each shard's documents (`scratch/K`) into `scratch/K-bundle`, as many
-    at once as there are cores: each holds only its shard's pages, so memory stays bounded."""
+    at once as there are cores: each holds only its shard's pages, so memory stays bounded.
+    When one fails, or this is stopped (the preview's indexer ends), the others are stopped."""
+    running = _Pagefinds()
 
     def index(shard: int) -> None:
         bundle = scratch / f"{shard}-bundle"
-        returncode, output = _run_pagefind(pagefind_command(scratch / str(shard), bundle))
+        returncode, output = running.run(pagefind_command(scratch / str(shard), bundle))
         if returncode != 0 or not (bundle / "pagefind-entry.json").is_file():
             raise BuildError("pagefind", f"the search indexer failed (exit {returncode}): " + " / ".join(output))
         _keep_only(bundle, PRIMARY_FILES if shard == 0 else MERGED_FILES)
@@ -197,8 +214,11 @@ def _index_shards(scratch: Path, shards: list[int], progress: Progress) -> None:
     try:
         for done, _ in enumerate(pool.map(index, shards), start=1):
             progress("search index", done, len(shards))
+    except BaseException:
+        running.stop()
+        raise
     finally:
-        pool.shutdown(cancel_futures=True)  # after a failure, start no other shard
+        pool.shutdown(cancel_futures=True)
 
 
 def _keep_only(bundle: Path, fetched: re.Pattern[str]) -> None:
@@ -208,29 +228,51 @@ def _keep_only(bundle: Path, fetched: re.Pattern[str]) -> None:
             path.unlink()
 
 
-def _run_pagefind(command: list[str]) -> tuple[int, list[str]]:
-    """Run Pagefind: its exit code and last lines."""
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
-    timed_out = threading.Event()
+class _Pagefinds:
+    """The Pagefind processes of one index, run from worker threads, stopped together."""
 
-    def stop() -> None:
-        timed_out.set()
-        proc.kill()
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[subprocess.Popen[str]] = set()
+        self._stopped = False
 
-    timer = threading.Timer(TIMEOUT, stop)
-    timer.start()
-    last: collections.deque[str] = collections.deque(maxlen=5)
-    try:
-        for line in map(str.strip, proc.stdout):  # type: ignore[arg-type]  # piped, so never None
-            if line:
-                last.append(line)
-        proc.wait()
-    finally:
-        timer.cancel()
-        proc.kill()  # nothing, unless this is an exception on the way out
-    if timed_out.is_set():
-        last.append(f"stopped after {TIMEOUT} s")
-    return proc.returncode, list(last)
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            for proc in self._running:
+                proc.kill()
+
+    def run(self, command: list[str]) -> tuple[int, list[str]]:
+        """Run Pagefind: its exit code and last lines."""
+        with self._lock:
+            if self._stopped:
+                return -signal.SIGKILL, ["stopped"]
+            proc = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
+            )
+            self._running.add(proc)
+        timed_out = threading.Event()
+
+        def stop() -> None:
+            timed_out.set()
+            proc.kill()
+
+        timer = threading.Timer(TIMEOUT, stop)
+        timer.start()
+        last: collections.deque[str] = collections.deque(maxlen=5)
+        try:
+            for line in map(str.strip, proc.stdout):  # type: ignore[arg-type]  # piped, so never None
+                if line:
+                    last.append(line)
+            proc.wait()
+        finally:
+            timer.cancel()
+            proc.kill()  # nothing, unless this is an exception on the way out
+            with self._lock:
+                self._running.discard(proc)
+        if timed_out.is_set():
+            last.append(f"stopped after {TIMEOUT} s")
+        return proc.returncode, list(last)
 
 
 def bundle_files(bundle_dir: Path) -> dict[str, str]:
