@@ -277,7 +277,7 @@ def test_the_preview_server_remakes_the_index_in_the_background(content, tmp_pat
 # Running the indexer
 
 
-def test_a_build_shows_the_indexers_steps_as_it_goes(content, tmp_path):
+def test_a_build_counts_the_search_documents_and_shards_as_it_goes(content, tmp_path):
     seen: list[tuple[str, int, int]] = []
     SiteBuilder(content, tmp_path / "site", CONFIG, progress=lambda *count: seen.append(count)).build()
     steps = [count for count in seen if count[0].startswith("search")]
