@@ -29,6 +29,14 @@ if ! "${uv[@]}" export --locked --offline --no-emit-project --format requirement
 fi
 "${uv[@]}" pip install --python "$PYTHON" --require-hashes -r "$requirements"
 "${uv[@]}" pip install --python "$PYTHON" --no-deps --editable .
+# The search indexer: Pagefind from npm, exactly as package-lock.json pins it (1.6.0 writes the same
+# index byte for byte for the same pages; PyPI's pagefind[bin] has only 1.5.2, the fallback
+# trialsite uses where there is no npm).
+if command -v npm >/dev/null 2>&1; then
+    npm ci --no-audit --no-fund --silent
+else
+    echo "install.sh: no npm here: search uses PyPI's Pagefind 1.5.2, whose index is not byte-identical between builds" >&2
+fi
 # pyenv reaches console scripts through shims made by `pyenv rehash`: without it, a fresh pyenv
 # install has no `trialsite` command on PATH.
 if command -v pyenv >/dev/null 2>&1; then pyenv rehash || true; fi

@@ -936,6 +936,9 @@ def bench_size(n: int, args: argparse.Namespace) -> Results:
         "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}",
         "trialsite": git_revision(),
         "load average before the run": f"{load[0]:.2f}",
+        "pagefind": subprocess.run(
+            [os.environ["PAGEFIND_BINARY_PATH"], "--version"], capture_output=True, text=True, check=False
+        ).stdout.strip(),
     }
     if load[0] > 0.5:
         res.notes.append(
@@ -978,6 +981,15 @@ def bench_size(n: int, args: argparse.Namespace) -> Results:
     return res
 
 
+def pin_pagefind() -> None:
+    """One Pagefind binary for the whole run, the one this checkout's build finds (npm's, see
+    package.json): trialsite's builds run from a snapshot without node_modules, and the Hugo
+    peer's Pagefind run must be the same binary."""
+    from trialsite.render.search import pagefind_binary
+
+    os.environ["PAGEFIND_BINARY_PATH"] = str(pagefind_binary().resolve())
+
+
 def _stop(signum, frame) -> None:
     if os.getpid() != _MAIN_PID:  # a forked worker (the Hugo conversion's pool ends its workers so)
         os._exit(128 + signum)
@@ -1001,6 +1013,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(size.replace("_", "")) for size in args.sizes.split(",") if size.strip()]
     OUT.mkdir(parents=True, exist_ok=True)
+    pin_pagefind()
     done = []
     for n in sizes:
         res = bench_size(n, args)

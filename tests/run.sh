@@ -19,10 +19,6 @@ quietly() {
     fi
 }
 
-echo "tests/run.sh: installing the locked test, lint and bench dependencies (log: $LOG)"
-# Fails, naming the fix, when uv.lock no longer matches pyproject.toml.
-quietly env PYTHON="$PYTHON" bash install.sh test lint bench
-
 # The browser and HTML-validation gates need Debian's Chromium + ChromeDriver and a Java runtime.
 # A browser downloaded by a tool (`playwright install`) cannot work here: only registries are reachable.
 apt_packages=()
@@ -32,6 +28,10 @@ fi
 if ! command -v java >/dev/null 2>&1; then
     apt_packages+=(default-jre-headless)
 fi
+# install.sh installs the search indexer (Pagefind) with npm (Debian's nodejs and npm).
+if ! command -v npm >/dev/null 2>&1; then
+    apt_packages+=(nodejs npm)
+fi
 if ((${#apt_packages[@]})); then
     sudo=()
     if [[ "$(id -u)" -ne 0 ]]; then sudo=(sudo); fi
@@ -39,6 +39,11 @@ if ((${#apt_packages[@]})); then
     quietly "${sudo[@]}" apt-get update
     quietly "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${apt_packages[@]}"
 fi
+
+# After apt: install.sh needs npm for the search indexer.
+echo "tests/run.sh: installing the locked test, lint and bench dependencies (log: $LOG)"
+# Fails, naming the fix, when uv.lock no longer matches pyproject.toml.
+quietly env PYTHON="$PYTHON" bash install.sh test lint bench
 
 # Lint before the tests: seconds, where the suite takes many minutes. Either one's report fails the run.
 echo "tests/run.sh: ruff check on trialsite/, tests/ and bench/, mypy on trialsite/"

@@ -95,12 +95,12 @@ def test_workflow_build_command_works_with_a_project_sub_path(tmp_path):
     assert 'href="/repo/static/site.css"' in (tmp_path / "site" / "index.html").read_text("utf-8")
 
 
-def test_the_build_restores_the_last_runs_site_and_build_state_keyed_by_the_lock_and_templates():
+def test_the_build_restores_the_last_runs_site_and_build_state_keyed_by_the_locks_and_templates():
     build_steps = jobs()["build"]["steps"]
     actions = [step.get("uses", "").split("@")[0] for step in build_steps]
     cache = build_steps[actions.index("actions/cache")]
     assert re.fullmatch(r"actions/cache@[0-9a-f]{40}", cache["uses"]), "pinned by commit"
     assert set(cache["with"]["path"].split()) == {"site", SiteFolder(Path("site")).state.name + "*"}
-    assert "hashFiles('uv.lock', 'trialsite/templates/**')" in cache["with"]["key"]
+    assert "hashFiles('uv.lock', 'package-lock.json', 'trialsite/templates/**')" in cache["with"]["key"]
     runs_build = next(i for i, step in enumerate(build_steps) if "build.py build" in step.get("run", ""))
     assert actions.index("actions/cache") < runs_build

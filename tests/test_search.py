@@ -19,7 +19,7 @@ from trialsite.model import Trial
 from trialsite.render import SiteBuilder, SiteConfig, background_index, build_site, search
 from trialsite.render.background_index import BackgroundIndexer
 from trialsite.render.publish import LivePublisher
-from trialsite.render.search import SEARCH_DIR, UNORDERED_FILES, pagefind_command
+from trialsite.render.search import SEARCH_DIR, pagefind_command
 from trialsite.sync import render_trial
 
 FIXTURE = Path(__file__).parent / "fixtures" / "render" / "content"
@@ -52,13 +52,9 @@ def filters(site: Path, slug: str) -> dict[str, list[str]]:
 
 
 def bundle(out: Path) -> dict[str, bytes]:
-    """The search bundle's files, less the filter tables Pagefind writes in hash-map order."""
+    """Every file of the search index, every shard's."""
     files = (p for p in sorted((out / SEARCH_DIR).rglob("*")) if p.is_file())
-    return {
-        p.relative_to(out).as_posix(): p.read_bytes()
-        for p in files
-        if not UNORDERED_FILES.match(p.relative_to(out).as_posix())
-    }
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in files}
 
 
 def retitle(content: Path, slug: str, title: str) -> None:
@@ -281,16 +277,11 @@ def test_the_preview_server_remakes_the_index_in_the_background(content, tmp_pat
 # Running the indexer
 
 
-def test_a_build_shows_the_indexers_steps_as_it_goes(content, tmp_path):
+def test_a_build_counts_the_search_documents_and_shards_as_it_goes(content, tmp_path):
     seen: list[tuple[str, int, int]] = []
     SiteBuilder(content, tmp_path / "site", CONFIG, progress=lambda *count: seen.append(count)).build()
-    steps = [count for count in seen if count[0].startswith("search index")]
-    assert steps == [
-        ("search index (reading pages)", 1, 4),
-        ("search index (indexing words)", 2, 4),
-        ("search index (writing the index)", 3, 4),
-        ("search index", 4, 4),
-    ]
+    steps = [count for count in seen if count[0].startswith("search")]
+    assert steps == [("search documents", 3, 3), ("search index", 1, 1)]
 
 
 def test_a_failing_indexer_stops_the_build_with_its_last_words(content, tmp_path, monkeypatch):
@@ -319,13 +310,13 @@ def test_the_background_index_does_not_replace_the_index_of_a_build_that_landed_
     out = tmp_path / "site"
     build_site(content, out, CONFIG)
 
-    def index_while_a_build_lands(site_dir: Path, bundle_dir: Path, started) -> None:
+    def index_while_a_build_lands(site_dir: Path, bundle_dir: Path, shards, started) -> None:
         bundle_dir.mkdir(parents=True)
         (bundle_dir / "pagefind-entry.json").write_text("the preview's index", "utf-8")
         build_site(content, out, CONFIG, clean=True)  # swaps in a site of its own, index and all
 
     monkeypatch.setattr(background_index, "_index_in_another_process", index_while_a_build_lands)
-    BackgroundIndexer(out)._make()
+    BackgroundIndexer(out)._make({0})
     assert read(out, "pagefind/pagefind-entry.json") != "the preview's index"
 
 
@@ -336,11 +327,11 @@ def test_stopping_the_background_index_ends_pagefind_and_leaves_nothing_beside_t
     pid_file = tmp_path / "pagefind.pid"
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", fake_indexer(tmp_path, f"echo $$ > {pid_file}; exec sleep 60"))
     indexer = BackgroundIndexer(out)
-    indexer.request("after an edit")
+    indexer.request({0})
     assert wait_for(lambda: pid_file.exists() and pid_file.read_text().strip())
     pagefind = int(pid_file.read_text())
     indexer.stop()
     assert wait_for(lambda: not running(pagefind), timeout=5)
-    assert indexer.error is None and indexer.made is None
+    assert indexer.error is None and not indexer.indexing
     assert scratch_folders(tmp_path) == []
     assert bundle(out) == before

@@ -18,8 +18,11 @@ import urllib.request
 import pytest
 
 from conftest import serving
+from trialsite.render import build_site as render_site
+from trialsite.render import shards
+from trialsite.render.config import load_config
 
-from ._site import ROOT, SiteServer, build_site
+from ._site import BASE_URL, ROOT, SiteServer, build_site
 
 PEMIGATINIB = "trials/pemigatinib-combined-with-durvalumab-for-previously-treated/"
 GENERATED_TRIALS = 350  # four home pages of 100; over 100 of them completed
@@ -246,7 +249,8 @@ def test_the_filtered_home_page_has_no_accessibility_violations(new_page, axe, s
 
 
 @pytest.fixture(scope="module")
-def big_site(tmp_path_factory):
+def generated(tmp_path_factory):
+    """The generated catalogue's folder, its content in content/."""
     sys.path.insert(0, str(ROOT / "bench"))
     try:
         import generate
@@ -254,9 +258,15 @@ def big_site(tmp_path_factory):
         sys.path.remove(str(ROOT / "bench"))
     work = tmp_path_factory.mktemp("big")
     generate.generate(GENERATED_TRIALS, work, seed=3, jobs=1)
+    return work
+
+
+@pytest.fixture(scope="module")
+def big_site(generated):
+    work = generated
     proc = subprocess.run(
         [sys.executable, "build.py", "build", "--content", str(work / "content"), "--out", str(work / "site"),
-         "--base-url", "https://example.github.io/trialsite/"],
+         "--base-url", BASE_URL],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -355,3 +365,104 @@ def test_search_works_under_another_base_path(tmp_path, new_page):
     finally:
         server.stop()
     assert found == ["/elsewhere/" + PEMIGATINIB]
+
+
+# An index in shards: the generated catalogue indexed whole, and in eight shards merged in the browser
+
+SHARD_TRIALS = 40  # the generated catalogue in eight shards of about 44 trials
+# Pagefind's own API on the search page, told where the index and its shards are by the page's
+# markup (as search.js tells its UI): the trials a search finds, and the filter counts.
+SEARCH_API = """async ([term, filters]) => {
+  const container = document.getElementById("search");
+  const bundle = container.getAttribute("data-bundle");
+  const merged = (container.getAttribute("data-merge") || "").split(" ").filter(Boolean);
+  const pagefind = await import(bundle + "pagefind.js?api");  // not the UI's instance
+  await pagefind.options({ basePath: bundle, baseUrl: container.getAttribute("data-base") });
+  for (const path of merged) { await pagefind.mergeIndex(path); }
+  const search = await pagefind.search(term, { filters });
+  const found = await Promise.all(search.results.map(result => result.data()));
+  return {
+    shards: 1 + merged.length,
+    trials: found.map(data => data.url).sort(),
+    filters: search.filters,
+    catalogue: await pagefind.filters(),
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def shard_servers(generated):
+    """name -> server: "whole" indexed in one bundle, "sharded" in eight."""
+    config = load_config(ROOT / "site.toml", BASE_URL)
+    render_site(generated / "content", generated / "whole", config)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(shards, "SHARD_TRIALS", SHARD_TRIALS)
+        render_site(generated / "content", generated / "sharded", config)
+    servers = {name: SiteServer(generated / name).start() for name in ("whole", "sharded")}
+    yield servers
+    for server in servers.values():
+        server.stop()
+
+
+def searched(new_page, server, term: str, filters: dict) -> dict:
+    page = new_page()
+    page.goto(server.url("search/"))
+    found = page.evaluate(SEARCH_API, [term, filters])
+    assert not page.problems, page.problems
+    return found
+
+
+@pytest.mark.parametrize(
+    ("term", "filters"),
+    [
+        ("cancer", {}),
+        ("cancer", {"Phase": "Phase 2"}),
+        ("gemcitabine", {}),
+        ("gemcitabine", {"Status": "Recruiting", "Sex": "All"}),
+        ("placebo", {"Phase": {"any": ["Phase 2", "Phase 3"]}}),
+    ],
+)
+def test_sharded_and_whole_searches_find_the_same_trials_with_the_same_filter_counts(
+    new_page, shard_servers, term, filters
+):
+    whole = searched(new_page, shard_servers["whole"], term, filters)
+    sharded = searched(new_page, shard_servers["sharded"], term, filters)
+    assert (whole["shards"], sharded["shards"]) == (1, 8)
+    assert whole["trials"] and sharded["trials"] == whole["trials"]
+    assert sharded["filters"] == whole["filters"]
+    assert sharded["catalogue"] == whole["catalogue"]  # the counts add up across the shards
+
+
+def test_the_search_page_shows_the_merged_count_across_shards(new_page, shard_servers):
+    counts = {}
+    for name, server in shard_servers.items():
+        page = new_page()
+        search(page, server.url("search/"), "cancer")
+        counts[name] = eventually(lambda page=page: result_count(page))
+    assert counts["sharded"] == counts["whole"] > 10
+
+
+def test_a_trials_exact_title_ranks_it_first_across_shards(new_page, shard_servers):
+    server = shard_servers["sharded"]
+    catalogue = json.loads((server.site / "catalogue.json").read_text("utf-8"))
+    for trial in catalogue["trials"][::50]:
+        found = search(new_page(), server.url("search/"), trial["title"])
+        assert found[0] == trial["url"], trial["title"]
+
+
+def test_a_search_over_shards_fetches_only_their_index_and_little_of_it(new_page, shard_servers):
+    """Pagefind's code and WebAssembly come once, from the primary bundle; of each other shard a
+    search fetches its entry, metadata, filters and the chunks the term needs."""
+    server = shard_servers["sharded"]
+    page = new_page()
+    fetched: dict[str, int] = {}
+    page.on(
+        "response",
+        lambda r: "/pagefind/" in r.url and fetched.__setitem__(r.url.split("/pagefind/", 1)[1], len(r.body())),
+    )
+    search(page, server.url("search/"), "cancer")
+    page.wait_for_load_state("networkidle")
+    from_shards = [name for name in fetched if name.startswith("shard-")]
+    assert {name.split("/")[0] for name in from_shards} == {f"shard-{k}" for k in range(1, 8)}
+    assert all(re.search(r"\.pf_(meta|filter|index|fragment)$|/pagefind-entry\.json", name) for name in from_shards)
+    assert sum(fetched.values()) < 1_000_000, fetched

@@ -1,8 +1,9 @@
 """The preview's search index, remade in the background after an edit.
 
-`serve` shows an edit's pages at once; the whole-catalogue search index (a minute of Pagefind at
-10,000 trials) catches up a little later, in a process of its own, and is swapped into the
-served site only if that site is still the one it indexed. It stops with the preview.
+`serve` shows an edit's pages at once; the shards of the search index its trials are in (a few
+seconds of Pagefind each: see `shards.py`) catch up a little later, in a process of its own, and
+are moved into the served site only if that site is still the one it indexed. It stops with
+the preview.
 """
 
 from __future__ import annotations
@@ -16,29 +17,31 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import ClassVar
 
 from ..errors import BuildError
 from ..lock import site_kept
 from ..sitefolder import SiteFolder
-from .search import SEARCH_DIR, TIMEOUT, index_site
+from . import shards as sharding
+from .search import TIMEOUT, index_documents, trial_slugs
+from .shards import SEARCH_DIR, bundle_path, shard_count, shard_of_file
 
 STOP_WAIT = 5.0  # seconds a stopping preview gives the background index to clear its scratch
 _PR_SET_PDEATHSIG = 1
 
 
 class BackgroundIndexer:
-    """Remakes one served site's search bundle off the request path, for the preview server:
-    an edit's pages are served and the browser reloads without waiting for a whole-catalogue
-    index; search catches up a little later. The bundle's files are then not the build's
-    outputs manifest's business (the preview carries the last entries over as they are).
+    """Remakes shards of one served site's search bundle off the request path, for the preview
+    server: an edit's pages are served and the browser reloads without waiting for the index;
+    search catches up a little later. The bundle's files are then not the build's outputs
+    manifest's business (the preview carries the last entries over as they are).
 
-    Requests coalesce: while an index is being made, later requests wait and only the newest
-    runs, after the saves have settled for `SETTLE` seconds. Pagefind runs at a lower CPU
-    priority, into a scratch folder, and the new bundle replaces the old one by two renames,
-    under the build lock, unless a `build` swapped in a site of its own meanwhile."""
+    Requests coalesce: while shards are being indexed, the shards later requests ask for wait,
+    and are indexed together once the saves have settled for `SETTLE` seconds. Pagefind runs at
+    a lower CPU priority, into a scratch folder, and the new bundles are moved in under the
+    build lock (`_move_in`), unless a `build` swapped in a site of its own meanwhile."""
 
     SETTLE = 1.0
     _all: ClassVar[dict[Path, BackgroundIndexer]] = {}
@@ -46,8 +49,9 @@ class BackgroundIndexer:
 
     def __init__(self, root: Path):
         self.root = root
-        self.wanted: str | None = None  # the newest key asked for
-        self.made: str | None = None  # the key of the bundle on disk, once made here
+        self.pending: set[int] = set()  # the shards asked for, not yet being indexed
+        self.indexing = False
+        self.requests = 0  # how many requests came, to tell when saves have settled
         self.error: str | None = None
         self.stopped = False
         self._changed = threading.Condition()
@@ -67,21 +71,23 @@ class BackgroundIndexer:
         for indexer in indexers:
             indexer.stop()
 
-    def request(self, key: str) -> None:
+    def request(self, shards: Collection[int]) -> None:
+        """Index these shards again (their trials' search documents changed)."""
         with self._changed:
-            if self.stopped or (key in (self.wanted, self.made) and (self.root / SEARCH_DIR).is_dir()):
+            if self.stopped:
                 return
-            self.wanted = key
+            self.pending |= set(shards)
+            self.requests += 1
             self._changed.notify_all()
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
                 self._thread.start()
 
     def wait(self, timeout: float = 600) -> bool:
-        """Until the newest request is made (for tests); False on time-out."""
+        """Until every shard asked for is indexed (for tests); False on time-out or an error."""
         deadline = time.monotonic() + timeout
         with self._changed:
-            while self.wanted != self.made and self.error is None:
+            while (self.pending or self.indexing) and self.error is None:
                 if not self._changed.wait(max(0.0, deadline - time.monotonic())):
                     return False
         return self.error is None
@@ -115,35 +121,36 @@ class BackgroundIndexer:
     def _run(self) -> None:
         while True:
             with self._changed:
-                key = self.wanted
-                if key == self.made or self.stopped:
+                if not self.pending or self.stopped:
                     return
+                requests = self.requests
             time.sleep(self.SETTLE)
             with self._changed:
-                if self.wanted != key:
+                if self.requests != requests:
                     continue  # more saves came in: wait for them to settle
+                shards, self.pending, self.indexing = self.pending, set(), True
             try:
-                self._make()
+                self._make(shards)
             except (BuildError, OSError) as exc:
                 with self._changed:
+                    self.indexing = False
                     if self.stopped:
                         return
+                    self.pending |= shards  # the next request tries them again
                     self.error = str(exc)
                     self._changed.notify_all()
                 print(f"serve: search index: {exc}", file=sys.stderr, flush=True)
                 return
             with self._changed:
-                if self.stopped:
-                    return
-                self.made, self.error = key, None
+                self.indexing, self.error = False, None
                 self._changed.notify_all()
 
-    def _make(self) -> None:
+    def _make(self, shards: set[int]) -> None:
         site = SiteFolder(self.root).identity()
         scratch = SiteFolder(self.root).new_scratch("search")
         try:
             try:
-                _index_in_another_process(self.root, scratch / SEARCH_DIR, self._started)
+                _index_in_another_process(self.root, scratch / SEARCH_DIR, shards, self._started)
             finally:
                 self._started(None)
             with site_kept(self.root, site) as kept:
@@ -151,16 +158,34 @@ class BackgroundIndexer:
                 # preview is stopping: nothing to move in.
                 if not kept or self.stopped:
                     return
-                current, old = self.root / SEARCH_DIR, scratch / "old"
-                if current.exists():
-                    os.replace(current, old)
-                os.replace(scratch / SEARCH_DIR, current)
+                _move_in(scratch / SEARCH_DIR, self.root, shards)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
+def _move_in(bundle: Path, root: Path, shards: set[int]) -> None:
+    """Put the new bundles of `shards` (under `bundle`, laid out as the site's `pagefind/`) in
+    place of the old ones, file by file: every file a search fetches is named by its contents,
+    and each shard's pagefind-entry.json, which names the rest, comes last, so a search that
+    starts meanwhile reads one whole index. Then the old files the new bundles lack go, and so
+    do the shards a smaller catalogue no longer has."""
+    new = {p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file()}
+    for name in sorted(new, key=lambda name: name.endswith("pagefind-entry.json")):
+        target = root / SEARCH_DIR / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(bundle / name, target)
+    count = shard_count(len(trial_slugs(root)))
+    for path in [p for p in (root / SEARCH_DIR).rglob("*") if p.is_file()]:
+        name = path.relative_to(root / SEARCH_DIR).as_posix()
+        shard = shard_of_file(f"{SEARCH_DIR}/{name}")
+        if shard >= count:
+            shutil.rmtree(root / bundle_path(shard), ignore_errors=True)
+        elif shard in shards and name not in new:
+            path.unlink()
+
+
 def _index_in_another_process(
-    site_dir: Path, bundle_dir: Path, started: Callable[[subprocess.Popen[str]], None]
+    site_dir: Path, bundle_dir: Path, shards: set[int], started: Callable[[subprocess.Popen[str]], None]
 ) -> None:
     """`index_site` in a process of its own at a low CPU priority: the preview's process does
     not fork its large self, nor share its interpreter lock with the indexer, so an edit's
@@ -171,7 +196,10 @@ def _index_in_another_process(
     )
     package_parent = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))}
-    command = [sys.executable, "-c", code, str(site_dir), str(bundle_dir), str(os.getpid())]
+    shard_list = ",".join(map(str, sorted(shards)))
+    # The shard size goes along, so that the indexer lays out the index as this process does.
+    layout = [shard_list, str(sharding.SHARD_TRIALS)]
+    command = [sys.executable, "-c", code, str(site_dir), str(bundle_dir), str(os.getpid()), *layout]
     proc = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True
     )
@@ -191,7 +219,9 @@ def _index_in_another_process(
 def _main(argv: list[str]) -> None:
     _end_with_parent(int(argv[2]))
     try:
-        index_site(Path(argv[0]), Path(argv[1]))
+        sharding.SHARD_TRIALS = int(argv[4])
+        bundle = Path(argv[1])  # in the preview's scratch folder, which it removes after moving the index in
+        index_documents(Path(argv[0]), bundle, bundle.parent / "documents", shards={int(n) for n in argv[3].split(",")})
     except BuildError as exc:
         sys.exit(str(exc))
 

@@ -19,7 +19,7 @@ from . import jsonld
 from .config import SiteConfig
 from .listing import Link, Listing
 from .markdown import shorten
-from .search import SEARCH_DIR
+from .shards import SEARCH_DIR, bundle_path, shard_count
 from .taxonomy import (
     CONDITIONS,
     COUNTRIES,
@@ -136,7 +136,7 @@ class NotFoundPage(PageKind):
 
 class SearchPage(PageKind):
     def plans(self, catalogue: Catalogue, change: Change | None) -> list[PagePlan]:
-        return [search_plan(catalogue.config)]
+        return [search_plan(catalogue.config, shard_count(len(catalogue.lists.ordered)))]
 
     def routes(self, lists: TrialLists) -> list[str]:
         return [SEARCH_ROUTE]
@@ -280,12 +280,16 @@ def _not_found_plan(config: SiteConfig) -> PagePlan:
     return PagePlan(NOT_FOUND_ROUTE, key_of(NOT_FOUND_ROUTE), lambda: page, indexable=False)
 
 
-def search_plan(config: SiteConfig) -> PagePlan:
-    """The full-text search page: Pagefind's UI over the index `search.py` builds. Without
-    JavaScript it says so and leads to the indexes instead."""
+def search_plan(config: SiteConfig, shards: int) -> PagePlan:
+    """The full-text search page: Pagefind's UI over the index `search.py` builds, the primary
+    bundle merging the other shards'. Without JavaScript it says so and leads to the indexes
+    instead."""
     description = "Search every trial by drug, condition, eligibility, sponsor or any word of its summary."
-    page = Page(SEARCH_ROUTE, "search.html", _title("Search trials", config), description, SEARCH_ROUTE)
-    return PagePlan(SEARCH_ROUTE, key_of(SEARCH_ROUTE, SEARCH_DIR), lambda: page)
+    merged = [f"{bundle_path(shard)}/" for shard in range(1, shards)]
+    page = Page(
+        SEARCH_ROUTE, "search.html", _title("Search trials", config), description, SEARCH_ROUTE, {"merged": merged}
+    )
+    return PagePlan(SEARCH_ROUTE, key_of(SEARCH_ROUTE, SEARCH_DIR, merged), lambda: page)
 
 
 def _taxonomy_plan(taxonomy: Taxonomy, summaries: list[TermSummary], config: SiteConfig) -> PagePlan:

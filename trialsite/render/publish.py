@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import itertools
 import os
 import shutil
 from abc import ABC, abstractmethod
@@ -33,6 +32,7 @@ from ..sitefolder import SiteFolder, SiteIdentity
 from . import background_index, search
 from .manifest import Kind, Manifest, Output
 from .plans import FilePlan, export_plans
+from .shards import SEARCH_DIR, shard_count, shards_of, slug_of_page, trial_pages
 from .state import BuildState
 from .workers import PARALLEL_THRESHOLD
 
@@ -149,7 +149,7 @@ class StagedPublisher(Publisher):
 
     def commit(self, outputs: Manifest) -> None:
         if self.reused:
-            _sweep(self.root, search.SEARCH_DIR, outputs)  # the rest went before indexing
+            _sweep(self.root, SEARCH_DIR, outputs)  # the rest went before indexing
         self.root.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read it
         self.folder.swap_marker.touch()  # until the build state is saved too (see lock.py)
         if not self.out_dir.exists():
@@ -185,7 +185,7 @@ class StagedPublisher(Publisher):
 
     def index(self, old: Manifest, new: Manifest, trial_pages: list[str], progress: search.Progress) -> list[str]:
         if self.reused:  # search reads the staged trial pages: the spare's others must go first
-            _sweep(self.root, "", new, spare=search.SEARCH_DIR)
+            _sweep(self.root, "", new, spare=SEARCH_DIR)
         return search.update_index(self.root, self.keep, old, new, progress)
 
 
@@ -199,7 +199,6 @@ class LivePublisher(Publisher):
         super().__init__(out_dir)
         self.trusted = False
         self.deferred: dict[str, FilePlan] = {}  # large files out of date, for write_deferred
-        self._edits = itertools.count()  # names each search index asked of the background
         self._site: SiteIdentity | None = None  # the site directory it built into
 
     def check(self, protected: tuple[Path, ...]) -> None:
@@ -236,12 +235,17 @@ class LivePublisher(Publisher):
     def carries_all(self) -> bool:
         return self.trusted
 
-    def index(self, old: Manifest, new: Manifest, trial_pages: list[str], progress: search.Progress) -> list[str]:
-        """Asked of the background when what search reads of a trial page this build wrote or
-        removed (`trial_pages`) changed."""
-        read = [(_key(old, path), _key(new, path)) for path in trial_pages]
-        if any(before != after for before, after in read) or not (self.root / search.SEARCH_DIR).is_dir():
-            background_index.BackgroundIndexer.of(self.root).request(f"search-index:{next(self._edits)}")
+    def index(self, old: Manifest, new: Manifest, written: list[str], progress: search.Progress) -> list[str]:
+        """Asked of the background: the shards of the trial pages this build wrote or removed
+        (`written`) whose search documents changed, or every shard when the number of shards
+        changed or the site has no index."""
+        count = shard_count(len(trial_pages(new)))
+        if count != shard_count(len(trial_pages(old))) or not (self.root / SEARCH_DIR).is_dir():
+            stale = set(range(count))
+        else:
+            stale = shards_of((slug_of_page(path) for path in written if _key(old, path) != _key(new, path)), count)
+        if stale:
+            background_index.BackgroundIndexer.of(self.root).request(stale)
         return []
 
     def built(self) -> None:

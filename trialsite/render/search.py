@@ -1,21 +1,20 @@
-"""Full-text search: Pagefind indexes the trial pages of the staged site, offline.
+"""Full-text search: Pagefind indexes the trial pages of the staged site, offline, in shards.
 
-Pagefind (PyPI `pagefind[bin]`, a Rust binary) reads the built HTML and writes a static search
-bundle into `pagefind/`: the browser downloads only the index chunks a search needs, so a search
-stays small however large the catalogue grows. Only trial pages are read (`TRIAL_PAGES`), and of
-each only the `data-pagefind-body` article, less what its template marks `data-pagefind-ignore`;
-the page markup also carries the filters (drug, phase, status, condition, sex).
+Pagefind (a Rust binary: 1.6.0 from npm, pinned by package.json and installed by `install.sh`)
+reads the built HTML and writes a static search bundle: the browser downloads only the index
+chunks a search needs, so a search stays small however large the catalogue grows. Only trial
+pages are read (`TRIAL_PAGES`), and of each only the `data-pagefind-body` article, less what its
+template marks `data-pagefind-ignore`; the page markup also carries the filters (drug, phase,
+status, condition, sex). The catalogue is indexed in shards (`shards.py`), one Pagefind process
+a core.
 
-The index is made again when what it reads of any trial page changed (each trial page's key
-in the outputs manifest is the digest of its search document), and otherwise carried over like
-any unchanged file: its files are in the manifest under a key made of those. Pagefind writes
-into a scratch directory beside the site; a file whose bytes did not change is carried over from
-the current site (hard-linked), so only changed files count as written, and the preview server
-never serves a half-written bundle.
-
-Pagefind's filter tables (`UNORDERED_FILES`) come out in hash-map order, which differs from run
-to run: the one part of a build that is not byte-identical for the same input. The same pages
-give the same word index and fragments, byte for byte.
+A shard's bundle is made again when what it reads of any of its trial pages changed (each trial
+page's key in the outputs manifest is the digest of its search document), and otherwise carried
+over like any unchanged file: its files are in the manifest under the shard's key. Pagefind
+writes into a scratch directory beside the site; a file whose bytes did not change is carried
+over from the current site (hard-linked), so only changed files count as written, and the
+preview server never serves a half-written bundle. Pagefind 1.6.0 writes the same bundle, byte
+for byte, for the same pages (1.5.2, PyPI's, wrote its filter tables in hash-map order).
 """
 
 from __future__ import annotations
@@ -24,37 +23,58 @@ import collections
 import contextlib
 import multiprocessing
 import os
+import platform
 import re
 import shutil
+import signal
 import subprocess
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..errors import BuildError
 from ..fsutil import digest
 from ..sitefolder import SiteFolder
 from .manifest import Kind, Manifest, Output
+from .shards import (
+    MERGED_FILES,
+    PRIMARY_FILES,
+    SEARCH_DIR,
+    bundle_path,
+    shard_count,
+    shard_keys,
+    shard_of,
+    shard_of_file,
+    trial_pages,
+)
 
-SEARCH_DIR = "pagefind"  # the bundle's folder in the site
 TRIAL_PAGES = "trials/*/index.html"  # the only pages that are search results
 TIMEOUT = 3600
-# Pagefind writes its filter tables in hash-map order, which differs from run to run: these files
-# are the one part of a build that is not byte-identical for the same input.
-UNORDERED_FILES = re.compile(rf"^{SEARCH_DIR}/(filter/|pagefind-entry\.json$|pagefind\.[^/]*\.pf_meta$)")
+CHECKOUT = Path(__file__).resolve().parents[2]  # where `npm ci` installs Pagefind for this checkout
+# npm's names for the platform, as in @pagefind/linux-x64; the npm package ships the extended
+# binary (it also segments Chinese and Japanese), with the plain one as an alternative name.
+_NPM_SYSTEMS = {"Linux": "linux", "Darwin": "darwin", "FreeBSD": "freebsd"}
+_NPM_CPUS = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}
+_NPM_BINARIES = ("pagefind_extended", "pagefind")
 
 
 def pagefind_binary() -> Path:
-    """The binary that `pagefind[bin]` ships (PAGEFIND_BINARY_PATH overrides it)."""
+    """PAGEFIND_BINARY_PATH if set; else the binary `npm ci` installed under the current folder
+    (a catalogue of one's own) or trialsite's checkout; else the one PyPI's `pagefind[bin]` ships."""
     override = os.environ.get("PAGEFIND_BINARY_PATH")
     if override:
         return Path(override)
+    npm_platform = f"{_NPM_SYSTEMS.get(platform.system())}-{_NPM_CPUS.get(platform.machine().lower())}"
+    for folder in (Path.cwd(), CHECKOUT):
+        for name in _NPM_BINARIES:
+            binary = folder / "node_modules" / "@pagefind" / npm_platform / "bin" / name
+            if binary.is_file():
+                return binary
     try:
         from pagefind_bin import get_executable
     except ImportError as exc:
-        raise BuildError(
-            "pagefind", "not installed: `pip install 'pagefind[bin]'` (a dependency of trialsite)"
-        ) from exc
+        raise BuildError("pagefind", "not installed: run `npm ci` where package.json is (install.sh does)") from exc
     return Path(get_executable())
 
 
@@ -65,10 +85,6 @@ _DOCUMENT_HEAD = b'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">
 # Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_DOCUMENTS = 2000
 DOCUMENTS_A_JOB = 250
-# What Pagefind prints as it starts each of its long steps, and what a build shows for each.
-PAGEFIND_STEPS = {
-    "[Parsing files]": "reading pages", "[Building search indexes]": "indexing words", "Total:": "writing the index"
-}
 
 Progress = Callable[[str, int, int], None]
 
@@ -100,30 +116,34 @@ def _write_documents(job: tuple[str, str, list[str]]) -> int:
     return len(slugs)
 
 
-def write_documents(site_dir: Path, documents_dir: Path, progress: Progress = no_progress) -> int:
-    """A search document for every trial page of `site_dir`, at the same path under `documents_dir`
-    (so Pagefind gives each result its page's URL)."""
-    trials = site_dir / "trials"
-    slugs: list[str] = []
-    if trials.is_dir():
-        slugs = sorted(
-            entry.name for entry in os.scandir(trials) if os.path.isfile(os.path.join(entry.path, "index.html"))
-        )
+def write_documents(site_dir: Path, folders: dict[Path, list[str]], progress: Progress = no_progress) -> int:
+    """A search document for each trial page of `site_dir` that `folders` lists, at the page's
+    path under that folder (so Pagefind gives each result its page's URL)."""
     jobs = [
-        (str(site_dir), str(documents_dir), slugs[i : i + DOCUMENTS_A_JOB])
+        (str(site_dir), str(folder), slugs[i : i + DOCUMENTS_A_JOB])
+        for folder, slugs in folders.items()
         for i in range(0, len(slugs), DOCUMENTS_A_JOB)
     ]
+    total = sum(map(len, folders.values()))
     workers = min(os.cpu_count() or 1, 8)
     done = 0
     with contextlib.ExitStack() as stack:
         counts: Iterable[int] = map(_write_documents, jobs)
-        if len(slugs) >= PARALLEL_DOCUMENTS and workers > 1:
+        if total >= PARALLEL_DOCUMENTS and workers > 1:
             pool = stack.enter_context(multiprocessing.get_context("fork").Pool(workers))
             counts = pool.imap_unordered(_write_documents, jobs)
         for count in counts:
             done += count
-            progress("search documents", done, len(slugs))
+            progress("search documents", done, total)
     return done
+
+
+def trial_slugs(site_dir: Path) -> list[str]:
+    """The trials that have a page in `site_dir`."""
+    trials = site_dir / "trials"
+    if not trials.is_dir():
+        return []
+    return sorted(entry.name for entry in os.scandir(trials) if os.path.isfile(os.path.join(entry.path, "index.html")))
 
 
 def pagefind_command(site_dir: Path, bundle_dir: Path) -> list[str]:
@@ -137,51 +157,122 @@ def pagefind_command(site_dir: Path, bundle_dir: Path) -> list[str]:
     ]
 
 
-def index_site(site_dir: Path, bundle_dir: Path | None = None, progress: Progress = no_progress) -> None:
-    """Index the trial pages under `site_dir` into `bundle_dir` (default: the site's own
-    `pagefind/`). Raises BuildError when Pagefind fails."""
-    bundle_dir = bundle_dir or site_dir / SEARCH_DIR
-    shutil.rmtree(bundle_dir, ignore_errors=True)
-    documents = SiteFolder(site_dir).new_scratch("documents")
+def index_site(
+    site_dir: Path, bundle_dir: Path, progress: Progress = no_progress, shards: Collection[int] | None = None
+) -> None:
+    """Index the trial pages under `site_dir` into `bundle_dir`, laid out as the site's
+    `pagefind/` (shard K in `shard-K/`): every shard, or only those in `shards`. Raises
+    BuildError when Pagefind fails."""
+    scratch = SiteFolder(site_dir).new_scratch("documents")
     try:
-        write_documents(site_dir, documents, progress)
-        returncode, output = _run_pagefind(pagefind_command(documents, bundle_dir), progress)
+        index_documents(site_dir, bundle_dir, scratch, progress, shards)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def index_documents(
+    site_dir: Path,
+    bundle_dir: Path,
+    documents_dir: Path,
+    progress: Progress = no_progress,
+    shards: Collection[int] | None = None,
+) -> None:
+    """`index_site`, leaving the search documents in `documents_dir` for the caller to remove:
+    the preview removes them once the new index is in place (removing a directory a trial can
+    take longer than writing it)."""
+    slugs = trial_slugs(site_dir)
+    count = shard_count(len(slugs))
+    members: dict[int, list[str]] = {shard: [] for shard in range(count) if shards is None or shard in shards}
+    for slug in slugs:
+        members.get(shard_of(slug, count), []).append(slug)
+    shutil.rmtree(bundle_dir, ignore_errors=True)
+    try:
+        write_documents(site_dir, {documents_dir / str(shard): listed for shard, listed in members.items()}, progress)
+        _index_shards(documents_dir, sorted(members), progress)
+        for shard in sorted(members):  # shard 0 first: the others go inside it
+            target = bundle_dir / Path(bundle_path(shard)).relative_to(SEARCH_DIR)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(documents_dir / f"{shard}-bundle", target)
     except OSError as exc:
         raise BuildError("pagefind", f"could not run the search indexer: {exc}") from exc
-    finally:
-        shutil.rmtree(documents, ignore_errors=True)
-    if returncode != 0 or not (bundle_dir / "pagefind-entry.json").is_file():
-        raise BuildError("pagefind", f"the search indexer failed (exit {returncode}): " + " / ".join(output))
 
 
-def _run_pagefind(command: list[str], progress: Progress) -> tuple[int, list[str]]:
-    """Run Pagefind, showing the steps it announces as progress: its exit code and last lines."""
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
-    timed_out = threading.Event()
+def _index_shards(scratch: Path, shards: list[int], progress: Progress) -> None:
+    """Run Pagefind over each shard's documents (`scratch/K`) into `scratch/K-bundle`, as many
+    at once as there are cores: each holds only its shard's pages, so memory stays bounded.
+    When one fails, or this is stopped (the preview's indexer ends), the others are stopped."""
+    running = _Pagefinds()
 
-    def stop() -> None:
-        timed_out.set()
-        proc.kill()
+    def index(shard: int) -> None:
+        bundle = scratch / f"{shard}-bundle"
+        returncode, output = running.run(pagefind_command(scratch / str(shard), bundle))
+        if returncode != 0 or not (bundle / "pagefind-entry.json").is_file():
+            raise BuildError("pagefind", f"the search indexer failed (exit {returncode}): " + " / ".join(output))
+        _keep_only(bundle, PRIMARY_FILES if shard == 0 else MERGED_FILES)
 
-    timer = threading.Timer(TIMEOUT, stop)
-    timer.start()
-    last: collections.deque[str] = collections.deque(maxlen=5)
-    steps = len(PAGEFIND_STEPS) + 1
+    pool = ThreadPoolExecutor(max_workers=max(1, min(os.cpu_count() or 1, len(shards))))
     try:
-        for line in map(str.strip, proc.stdout):  # type: ignore[arg-type]  # piped, so never None
-            if line:
-                last.append(line)
-            if line in PAGEFIND_STEPS:
-                progress(f"search index ({PAGEFIND_STEPS[line]})", list(PAGEFIND_STEPS).index(line) + 1, steps)
-        proc.wait()
+        for done, _ in enumerate(pool.map(index, shards), start=1):
+            progress("search index", done, len(shards))
+    except BaseException:
+        running.stop()
+        raise
     finally:
-        timer.cancel()
-        proc.kill()  # nothing, unless this is an exception on the way out
-    if timed_out.is_set():
-        last.append(f"stopped after {TIMEOUT} s")
-    if proc.returncode == 0:
-        progress("search index", steps, steps)
-    return proc.returncode, list(last)
+        pool.shutdown(cancel_futures=True)
+
+
+def _keep_only(bundle: Path, fetched: re.Pattern[str]) -> None:
+    """Of a bundle, keep only the files the site's search page fetches."""
+    for path in [p for p in bundle.rglob("*") if p.is_file()]:
+        if not fetched.match(path.relative_to(bundle).as_posix()):
+            path.unlink()
+
+
+class _Pagefinds:
+    """The Pagefind processes of one index, run from worker threads, stopped together."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[subprocess.Popen[str]] = set()
+        self._stopped = False
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            for proc in self._running:
+                proc.kill()
+
+    def run(self, command: list[str]) -> tuple[int, list[str]]:
+        """Run Pagefind: its exit code and last lines."""
+        with self._lock:
+            if self._stopped:
+                return -signal.SIGKILL, ["stopped"]
+            proc = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
+            )
+            self._running.add(proc)
+        timed_out = threading.Event()
+
+        def stop() -> None:
+            timed_out.set()
+            proc.kill()
+
+        timer = threading.Timer(TIMEOUT, stop)
+        timer.start()
+        last: collections.deque[str] = collections.deque(maxlen=5)
+        try:
+            for line in map(str.strip, proc.stdout):  # type: ignore[arg-type]  # piped, so never None
+                if line:
+                    last.append(line)
+            proc.wait()
+        finally:
+            timer.cancel()
+            proc.kill()  # nothing, unless this is an exception on the way out
+            with self._lock:
+                self._running.discard(proc)
+        if timed_out.is_set():
+            last.append(f"stopped after {TIMEOUT} s")
+        return proc.returncode, list(last)
 
 
 def bundle_files(bundle_dir: Path) -> dict[str, str]:
@@ -199,12 +290,6 @@ def trial_page_entry(page: bytes) -> Output:
     return Output(digest(page), digest(search_document(page)), Kind.TRIAL_PAGE)
 
 
-def index_key(outputs: Manifest) -> str:
-    """What the index is made from: what it reads of every trial page."""
-    pages = sorted((path, entry.key) for path, entry in outputs.items() if entry.kind is Kind.TRIAL_PAGE)
-    return digest(repr(pages).encode("utf-8"))
-
-
 def update_index(
     root: Path,
     keep: Callable[[str], bool],
@@ -216,32 +301,30 @@ def update_index(
 
     `keep(path)` carries a file over from the current site (the output strategy's `keep`);
     `old_outputs` is the last build's manifest, `new_outputs` this build's, complete for every
-    page. The bundle is carried over when no trial page changed, and made again otherwise. Adds
-    the bundle's files to `new_outputs` and returns those whose bytes changed.
+    page. A shard is carried over when none of its trial pages changed, and made again
+    otherwise. Adds the bundle's files to `new_outputs` and returns those whose bytes changed.
 
     The preview server does not wait for this: it asks `background_index.BackgroundIndexer` instead."""
-    key = index_key(new_outputs)
+    keys = shard_keys(trial_pages(new_outputs))
     old = {path: entry for path, entry in old_outputs.items() if entry.kind is Kind.SEARCH}
-    kept: list[str] = []
-    if old and all(entry.key == key for entry in old.values()):
-        for path in old:
-            if not keep(path):
-                break
-            kept.append(path)
-        else:
-            new_outputs.update(old)
-            return []
+    by_shard: dict[int, dict[str, Output]] = collections.defaultdict(dict)
+    for path, entry in old.items():
+        by_shard[shard_of_file(path)][path] = entry
+    kept: set[str] = set()
+    stale = [shard for shard, key in keys.items() if not _carry_over(by_shard[shard], key, keep, kept)]
+    new_outputs.update({path: old[path] for path in kept if shard_of_file(path) not in stale})
+    if not stale:
+        return []
     scratch = SiteFolder(root).new_scratch("search")
     try:
-        index_site(root, scratch / SEARCH_DIR, progress)
+        index_site(root, scratch / SEARCH_DIR, progress, stale)
         files = bundle_files(scratch / SEARCH_DIR)
-        kept_now = set(kept)
-        for path in kept_now - set(files):  # a partial carry-over the new bundle drops
-            (root / path).unlink(missing_ok=True)
+        for path in {path for path in kept if shard_of_file(path) in stale} - set(files):
+            (root / path).unlink(missing_ok=True)  # a partial carry-over the new bundle drops
         changed = []
         for path, file_digest in files.items():
-            new_outputs[path] = Output(file_digest, key, Kind.SEARCH)
-            if path in old and old[path].digest == file_digest and (path in kept_now or keep(path)):
+            new_outputs[path] = Output(file_digest, keys[shard_of_file(path)], Kind.SEARCH)
+            if path in old and old[path].digest == file_digest and (path in kept or keep(path)):
                 continue
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -250,3 +333,15 @@ def update_index(
         return changed
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _carry_over(entries: dict[str, Output], key: str, keep: Callable[[str], bool], kept: set[str]) -> bool:
+    """Whether a shard's files, all made from `key`, are carried over; those it did are added to
+    `kept`, though it may fail part-way."""
+    if not entries or any(entry.key != key for entry in entries.values()):
+        return False
+    for path in entries:
+        if not keep(path):
+            return False
+        kept.add(path)
+    return True

@@ -1,7 +1,9 @@
 /* The search page: Pagefind's default UI over the index the build wrote into pagefind/.
    The page's markup says where the index is (data-bundle, through the site's URL helper, so it
-   works under a sub-path). The query is kept in the address (?q=...): the header's search box, a
-   plain GET form, lands here with its results, and a search can be shared or bookmarked.
+   works under a sub-path), and where the other shards of the index are (data-merge): Pagefind
+   merges them into one search, filter counts added up. The query is kept in the address
+   (?q=...): the header's search box, a plain GET form, lands here with its results, and a
+   search can be shared or bookmarked.
    Without JavaScript, or if the index cannot load, the page's own links to the indexes stay. */
 (function () {
   "use strict";
@@ -10,9 +12,11 @@
   if (!container || typeof window.PagefindUI !== "function") {
     return;
   }
+  var merged = (container.getAttribute("data-merge") || "").split(" ").filter(Boolean);
   var ui = new window.PagefindUI({
     element: container,
     bundlePath: container.getAttribute("data-bundle"),
+    mergeIndex: merged.map(function (path) { return { bundlePath: path }; }),
     baseUrl: container.getAttribute("data-base"),
     showImages: false,
     showSubResults: false,
