@@ -27,6 +27,7 @@ from trialsite.sitefolder import SCRATCH_PREFIX
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+RENDER_CONTENT = FIXTURES / "render" / "content"
 
 
 @pytest.fixture(scope="session")
@@ -59,6 +60,16 @@ def new_catalogue(tmp_path: Path) -> Path:
     (tmp_path / "seeds").mkdir()
     (tmp_path / "content").mkdir()
     shutil.copy(ROOT / "content" / "drugs.yaml", tmp_path / "content" / "drugs.yaml")
+    return tmp_path
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A project root with site.toml and a copy of the render fixtures' content."""
+    (tmp_path / "site.toml").write_text(
+        'title = "Test Catalogue"\ndescription = "Trials for testing."\nbase_url = "/"\n', encoding="utf-8"
+    )
+    shutil.copytree(RENDER_CONTENT, tmp_path / "content")
     return tmp_path
 
 

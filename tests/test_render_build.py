@@ -21,16 +21,6 @@ SEED = REPO / "seeds" / "004_a6dd480056656803.txt"
 CONFIG = SiteConfig(title="Test Catalogue", description="Trials for testing.", base_url="/")
 
 
-@pytest.fixture
-def root(tmp_path) -> Path:
-    """A project root with site.toml and a copy of the fixture content."""
-    (tmp_path / "site.toml").write_text(
-        'title = "Test Catalogue"\ndescription = "Trials for testing."\nbase_url = "/"\n', encoding="utf-8"
-    )
-    shutil.copytree(FIXTURE, tmp_path / "content")
-    return tmp_path
-
-
 def tree(directory: Path) -> dict[str, bytes]:
     """Every file's bytes, search index included."""
     files = (path for path in sorted(directory.rglob("*")) if path.is_file())

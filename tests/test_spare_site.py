@@ -8,21 +8,11 @@ import os
 import shutil
 from pathlib import Path
 
-import pytest
-from test_render_build import FIXTURE, build, tree
+from test_render_build import build, tree
 
 from trialsite.sitefolder import SiteFolder
 
 TRIALS = "content/trials"
-
-
-@pytest.fixture
-def root(tmp_path) -> Path:
-    (tmp_path / "site.toml").write_text(
-        'title = "Test Catalogue"\ndescription = "Trials for testing."\nbase_url = "/"\n', encoding="utf-8"
-    )
-    shutil.copytree(FIXTURE, tmp_path / "content")
-    return tmp_path
 
 
 def retitle(root: Path, trial: str, title: str) -> None:

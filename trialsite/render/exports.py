@@ -1,8 +1,9 @@
 """The whole catalogue as open data: trials.json.gz (the records as-is) and trials.csv.gz (flat).
 
 Both are gzipped (a tenth of the bytes: the exports were a third of a large site, and GitHub
-Pages takes at most 1 GB), and deterministic: no file name and a zero time in the gzip header,
-so the same catalogue gives the same bytes.
+Pages takes at most 1 GB), and deterministic: no file name and a zero time in the gzip headers,
+so the same catalogue gives the same bytes. A file is a series of gzip members, one per block of
+rows, so that a build compresses again only the blocks that changed.
 
 The CSV's columns follow the model's field order, so a field added to the model appears here
 without a second list to keep in step: sub-records become dotted columns (design.arms), lists
@@ -11,12 +12,13 @@ are joined with "; ", and a record inside a list is written as "field: value, fi
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from ..model import Trial, blank
 from .urls import Urls, trial_route
@@ -26,6 +28,9 @@ _NEEDS_QUOTES = re.compile(r'[",\r\n]')
 JSON_ROUTE = "trials.json.gz"
 CSV_ROUTE = "trials.csv.gz"
 GZIP_LEVEL = 6  # zlib's default: level 9 takes 40% longer for 1% fewer bytes on the exports
+# Rows a gzip member holds: members of 200 rows take 2% more bytes than one stream (trials.json,
+# 10,000 trials; 4% at 100, 0.8% at 500) and about 20 ms to compress.
+BLOCK_PIECES = 200
 _GZIP_FORMAT = 16 + zlib.MAX_WBITS  # a gzip header (its time zero, no name) and trailer
 
 
@@ -53,13 +58,42 @@ def trials_csv(rows: Iterable[bytes]) -> Iterator[bytes]:
     yield from rows
 
 
-def gzipped(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """The chunks as one gzip stream, compressed as they come (memory stays flat)."""
-    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, _GZIP_FORMAT)
-    for chunk in chunks:
-        if compressed := compressor.compress(chunk):
-            yield compressed
-    yield compressor.flush()
+class Members(Protocol):
+    """The gzip members an earlier build compressed, by `member_key` of their bytes."""
+
+    def get(self, key: bytes) -> bytes | None: ...
+
+    def add(self, key: bytes, member: bytes) -> None: ...
+
+
+def gzipped(pieces: Iterable[bytes], members: Members) -> Iterator[bytes]:
+    """The pieces (rows) as a gzip file of one member per BLOCK_PIECES of them (gzip, zcat,
+    Python's gzip and pandas read the members as one stream), memory flat. A block whose bytes
+    an earlier build compressed is taken from `members`: an edit compresses the block it is in,
+    not the whole catalogue (two seconds at 10,000 trials, ten at 50,000)."""
+    for block in _blocks(pieces):
+        key = member_key(block)
+        member = members.get(key)
+        if member is None:
+            compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, _GZIP_FORMAT)
+            member = compressor.compress(block) + compressor.flush()
+            members.add(key, member)
+        yield member
+
+
+def member_key(block: bytes) -> bytes:
+    return hashlib.blake2b(block, digest_size=20).digest()
+
+
+def _blocks(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    batch: list[bytes] = []
+    for piece in pieces:
+        batch.append(piece)
+        if len(batch) == BLOCK_PIECES:
+            yield b"".join(batch)
+            batch = []
+    if batch:
+        yield b"".join(batch)
 
 
 @lru_cache(maxsize=1)

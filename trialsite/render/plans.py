@@ -8,7 +8,7 @@ chunks since the exports can be large.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,14 +87,21 @@ def _static_plan(route: str, data: bytes) -> FilePlan:
     return FilePlan(route, lambda: digest(data), lambda: [data])
 
 
-def export_plans(state: BuildState, key: Callable[[], str]) -> list[FilePlan]:
-    """The open-data files, streamed from the rows the build state keeps for every trial, gzipped."""
+def export_plans(state: BuildState, key: Callable[[], str], remember: bool = True) -> list[FilePlan]:
+    """The open-data files, streamed from the rows the build state keeps for every trial,
+    gzipped, reusing the members the last build compressed (remembering this build's unless
+    told not to: `ExportMembers`)."""
+
+    def gzipped(export: str, pieces: Iterable[bytes]) -> Iterator[bytes]:
+        members = state.export_members(export, remember)
+        yield from exports.gzipped(pieces, members)
+        members.forget_unused()
 
     def json_file() -> Iterable[bytes]:
-        return exports.gzipped(exports.trials_json(state.export_rows("json_row")))
+        return gzipped(exports.JSON_ROUTE, exports.trials_json(state.export_rows("json_row")))
 
     def csv_file() -> Iterable[bytes]:
-        return exports.gzipped(exports.trials_csv(state.export_rows("csv_row")))
+        return gzipped(exports.CSV_ROUTE, exports.trials_csv(state.export_rows("csv_row")))
 
     return [
         FilePlan(exports.JSON_ROUTE, key, json_file, deferrable=True),

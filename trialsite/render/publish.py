@@ -259,7 +259,7 @@ class LivePublisher(Publisher):
         pending, self.deferred = self.deferred, {}
         state = BuildState(self.folder.state)
         try:
-            own_connection = {plan.route: plan for plan in export_plans(state, lambda: "")}
+            own_connection = {plan.route: plan for plan in export_plans(state, lambda: "", remember=False)}
             for route, plan in sorted(pending.items()):
                 own_connection.get(route, plan).write(root or self.out_dir)
         except BaseException:

@@ -26,9 +26,10 @@ CREATE TABLE IF NOT EXISTS trials (
     slug TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, sidecar_mtime_ns INTEGER, sidecar_size INTEGER,
     settled INTEGER, digest TEXT, title_shared INTEGER, listing BLOB, json_row BLOB, csv_row BLOB);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, hash TEXT, key TEXT, kind TEXT);
+CREATE TABLE IF NOT EXISTS export_members (export TEXT, key BLOB, member BLOB, PRIMARY KEY (export, key));
 """
 
-_SCHEMA = 6  # a state file of another layout is dropped: it is only a cache
+_SCHEMA = 7  # a state file of another layout is dropped: it is only a cache
 Stamp = tuple[int, int]  # (mtime_ns, size): a file whose settled stamp is unchanged is not read again
 # A trial's page shows its provenance sidecar's sources too: the trial file's stamp and the
 # sidecar's (None: the trial has none).
@@ -58,6 +59,7 @@ class BuildState:
         if self.db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA:
             self.db.executescript(
                 "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS trials; DROP TABLE IF EXISTS outputs;"
+                "DROP TABLE IF EXISTS export_members;"
                 f"PRAGMA user_version = {_SCHEMA};"
             )
         self.db.executescript(_TABLES)
@@ -111,6 +113,9 @@ class BuildState:
         for (row,) in self.db.execute(f"SELECT {column} FROM trials ORDER BY slug"):
             yield row
 
+    def export_members(self, export: str, remember: bool) -> ExportMembers:
+        return ExportMembers(self.db, export, remember)
+
     def transaction(self) -> _Transaction:
         self.db.execute("BEGIN")
         return _Transaction(self.db)
@@ -137,6 +142,33 @@ class BuildState:
             "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
             [(p, e.digest, e.key, e.kind.value) for p, e in changed if before.get(p) != e],
         )
+
+
+class ExportMembers:
+    """The gzip members of one export the last build wrote (`exports.gzipped`). When it
+    `remember`s (a build's, in its transaction; not the preview's writer, on a connection of its
+    own), it adds the members it is given and, at `forget_unused`, drops those not asked for."""
+
+    def __init__(self, db: sqlite3.Connection, export: str, remember: bool):
+        self.db, self.export, self.remember = db, export, remember
+        self.used: set[bytes] = set()
+
+    def get(self, key: bytes) -> bytes | None:
+        self.used.add(key)
+        row = self.db.execute("SELECT member FROM export_members WHERE export=? AND key=?", (self.export, key))
+        found = row.fetchone()
+        return found[0] if found else None
+
+    def add(self, key: bytes, member: bytes) -> None:
+        if self.remember:
+            self.db.execute("INSERT OR REPLACE INTO export_members VALUES (?, ?, ?)", (self.export, key, member))
+
+    def forget_unused(self) -> None:
+        if not self.remember:
+            return
+        keys = [key for (key,) in self.db.execute("SELECT key FROM export_members WHERE export=?", (self.export,))]
+        unused = [(self.export, key) for key in keys if key not in self.used]
+        self.db.executemany("DELETE FROM export_members WHERE export=? AND key=?", unused)
 
 
 class _Transaction:
