@@ -35,7 +35,7 @@ Stamp = tuple[int, int]  # (mtime_ns, size): a file whose settled stamp is uncha
 TrialStamp = tuple[Stamp, Stamp | None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrialRecord:
     slug: str
     stamp: TrialStamp

@@ -41,31 +41,29 @@ class Change:
 
 class Rows:
     """Listings in list order, with their digests alongside: a list page's key is a slice of
-    them, and a trial moves by bisection."""
+    them, and a trial moves by bisection (its place worked out from the listings, not kept for
+    each of the catalogue's rows in every list)."""
 
     def __init__(self) -> None:
         self.listings: list[Listing] = []
         self.digests: list[str] = []
-        self._order: list[tuple[int, str, str]] = []
 
     def __len__(self) -> int:
         return len(self.listings)
 
     def append(self, listing: Listing) -> None:
         """Add a listing that comes after every one already here."""
-        self._order.append(list_order(listing))
         self.listings.append(listing)
         self.digests.append(listing.digest)
 
     def add(self, listing: Listing) -> None:
-        index = bisect.bisect(self._order, list_order(listing))
-        self._order.insert(index, list_order(listing))
+        index = bisect.bisect(self.listings, list_order(listing), key=list_order)
         self.listings.insert(index, listing)
         self.digests.insert(index, listing.digest)
 
     def remove(self, listing: Listing) -> None:
-        index = bisect.bisect_left(self._order, list_order(listing))
-        del self._order[index], self.listings[index], self.digests[index]
+        index = bisect.bisect_left(self.listings, list_order(listing), key=list_order)
+        del self.listings[index], self.digests[index]
 
 
 class TrialLists:
