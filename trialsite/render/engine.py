@@ -33,7 +33,7 @@ from .plans import FilePlan, Plan, SiteInputs, site_plans
 from .publish import Publisher, StagedPublisher
 from .renderer import Renderer, drug_class_table
 from .search import Progress, no_progress
-from .state import BuildState, ExportRows, TrialRecord
+from .state import BuildState, StoredRows, TrialRecord
 from .taxonomy import TAXONOMIES
 from .templates import TEMPLATES_DIR
 from .trial_lists import Change
@@ -248,7 +248,7 @@ class SiteBuilder:
         rows, most of a record's bytes, are not held for the whole catalogue)."""
         records: dict[str, TrialRecord] = {}
         problems: list[ContentError] = []
-        batch: list[tuple[TrialRecord, ExportRows]] = []
+        batch: list[tuple[TrialRecord, StoredRows]] = []
         for slug, rendered, job_problems in self._run(context.render_trial, jobs, "trials"):
             problems += job_problems
             if rendered is not None:

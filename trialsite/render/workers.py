@@ -23,13 +23,13 @@ from ..fsutil import atomic_write, digest
 from .manifest import Output
 from .pages import PagePlan
 from .renderer import Renderer
-from .state import ExportRows, TrialRecord
+from .state import StoredRows, TrialRecord
 from .urls import output_path
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
 TrialJob = tuple[str, str, bool]  # slug, path of its file, whether its title is shared
-TrialResult = tuple[str, tuple[TrialRecord, ExportRows] | None, list[ContentError]]
+TrialResult = tuple[str, tuple[TrialRecord, StoredRows] | None, list[ContentError]]
 MAX_CHUNK = 64
 PARALLEL_THRESHOLD = 64  # jobs below which starting worker processes costs more than it saves
 
