@@ -72,7 +72,7 @@ class TrialLists:
         self.rows = Rows()  # every trial
         self._rows: dict[TermId, Rows] = {}  # each term's trials
         self._spellings: dict[str, dict[str, Counter[str]]] = {taxonomy.key: {} for taxonomy in TAXONOMIES}
-        self._titles: dict[str, set[str]] = {}
+        self._titles: dict[str, list[str]] = {}  # lists, not sets: most titles have one trial
         self._terms: dict[str, list[Term]] = {}  # each taxonomy's sorted terms, until one changes
         self._term: dict[TermId, Term] = {}  # each term, until it changes
         self._newest: list[Listing] | None = None  # the feed's entries, until one may change
@@ -104,7 +104,7 @@ class TrialLists:
         newest = self._newest
         if newest is not None and (len(newest) < FEED_ENTRIES or feed_order(listing) > feed_order(newest[-1])):
             self._newest = None
-        self._titles.setdefault(listing.title.casefold(), set()).add(listing.slug)
+        self._titles.setdefault(listing.title.casefold(), []).append(listing.slug)
         change.titles.add(listing.title.casefold())
         for key, slug, names in _terms_of(listing):
             self._spellings[key].setdefault(slug, Counter()).update(names)
@@ -120,7 +120,7 @@ class TrialLists:
         if self._newest is not None and listing in self._newest:
             self._newest = None
         title = listing.title.casefold()
-        self._titles[title].discard(listing.slug)
+        self._titles[title].remove(listing.slug)
         if not self._titles[title]:
             del self._titles[title]
         change.titles.add(title)
@@ -143,8 +143,8 @@ class TrialLists:
         also names the file, so that every page's title is its own."""
         return len(self._titles[self.by_slug[slug].title.casefold()]) > 1
 
-    def slugs_titled(self, title: str) -> set[str]:
-        return self._titles.get(title, set())
+    def slugs_titled(self, title: str) -> list[str]:
+        return self._titles.get(title, [])
 
     def terms(self, taxonomy: Taxonomy) -> list[Term]:
         """Every term the trials use, in the taxonomy's order, with how many trials have it."""
