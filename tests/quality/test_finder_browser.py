@@ -199,7 +199,7 @@ def test_filtering_ten_thousand_trials_takes_under_100_ms(new_page, tmp_path):
         listing_of(f"t{index}", Trial.model_validate(generate.make_record(index, 1)), None) for index in range(10_000)
     ]
     listings.sort(key=list_order)
-    (tmp_path / "site" / "catalogue.json").write_bytes(catalogue_json(listings, Urls(BASE_URL)))
+    (tmp_path / "site" / "catalogue.json").write_bytes(b"".join(catalogue_json(listings, Urls(BASE_URL))))
     server = SiteServer(tmp_path / "site").start()
     try:
         page = new_page()

@@ -191,29 +191,36 @@ def scan(sources: Sources, last: LastBuild, touched: list[Path] | None) -> tuple
 
 
 def _scan_folder(trials_dir: Path) -> TrialFiles:
+    """Every trial file and its stamp, in one pass over the folder: a catalogue's entries and
+    their stats are not all held at once (memory a large catalogue's build would keep)."""
     if not trials_dir.is_dir():
         return {}
+    sidecars = _scan_sidecars(trials_dir.parent / PROVENANCE_DIR)
+    found, odd = {}, []
     with os.scandir(trials_dir) as entries:
-        named = [entry for entry in entries if entry.name.endswith(".yaml")]
-    # `check` names a directory or a dangling link where a trial file should be; so does build.
-    odd = [ContentError(entry.path, "not a regular file") for entry in named if not entry.is_file()]
+        for entry in entries:
+            if not entry.name.endswith(".yaml"):
+                continue
+            if not entry.is_file():  # `check` names a directory or a dangling link here; so does build
+                odd.append(ContentError(entry.path, "not a regular file"))
+                continue
+            stat, slug = entry.stat(), entry.name[: -len(".yaml")]
+            found[slug] = (entry.path, ((stat.st_mtime_ns, stat.st_size), sidecars.get(slug)))
     if odd:
         raise InvalidContent(sorted(odd, key=lambda problem: problem.path))
-    sidecars = _scan_sidecars(trials_dir.parent / PROVENANCE_DIR)
-    found = {}
-    for entry in named:
-        stat, slug = entry.stat(), entry.name[: -len(".yaml")]
-        found[slug] = (entry.path, ((stat.st_mtime_ns, stat.st_size), sidecars.get(slug)))
     return dict(sorted(found.items()))
 
 
 def _scan_sidecars(folder: Path) -> dict[str, Stamp]:
     if not folder.is_dir():
         return {}
+    stamps = {}
     with os.scandir(folder) as entries:
-        sidecars = [entry for entry in entries if entry.name.endswith(".json") and entry.is_file()]
-    stats = {entry.name[: -len(".json")]: entry.stat() for entry in sidecars}
-    return {slug: (stat.st_mtime_ns, stat.st_size) for slug, stat in stats.items()}
+        for entry in entries:
+            if entry.name.endswith(".json") and entry.is_file():
+                stat = entry.stat()
+                stamps[entry.name[: -len(".json")]] = (stat.st_mtime_ns, stat.st_size)
+    return stamps
 
 
 def _is_changed(last: LastBuild, slug: str, path: str) -> bool:

@@ -33,7 +33,7 @@ from .plans import FilePlan, Plan, SiteInputs, site_plans
 from .publish import Publisher, StagedPublisher
 from .renderer import Renderer, drug_class_table
 from .search import Progress, no_progress
-from .state import BuildState, ExportRows, TrialRecord
+from .state import BuildState, StoredRows, TrialRecord
 from .taxonomy import TAXONOMIES
 from .templates import TEMPLATES_DIR
 from .trial_lists import Change
@@ -207,7 +207,9 @@ class SiteBuilder:
         lists = last.lists
         assert lists is not None
         jobs = [(slug, changes.files[slug][0], last.shared.get(slug, False)) for slug in changes.changed]
-        records = self._render_trials(state, context, jobs)
+        # Workers forked before the parent holds any listing (a build from nothing) cost little;
+        # otherwise the parent takes its share and forks one fewer.
+        records = self._render_trials(state, context, jobs, parent_works=bool(lists.ordered))
         change = lists.update({**dict.fromkeys(changes.removed), **{s: r.listing for s, r in records.items()}})
         titled = lists.by_slug if full else {s for t in change.titles for s in lists.slugs_titled(t)}
         records.update(self._fix_shared_titles(state, context, last, titled, records, changes))
@@ -242,14 +244,14 @@ class SiteBuilder:
         return self._render_trials(state, context, wrong)
 
     def _render_trials(
-        self, state: BuildState, context: WorkerContext, jobs: list[TrialJob]
+        self, state: BuildState, context: WorkerContext, jobs: list[TrialJob], parent_works: bool = True
     ) -> dict[str, TrialRecord]:
         """Render trial pages; their records go into the build state as they come (the export
         rows, most of a record's bytes, are not held for the whole catalogue)."""
         records: dict[str, TrialRecord] = {}
         problems: list[ContentError] = []
-        batch: list[tuple[TrialRecord, ExportRows]] = []
-        for slug, rendered, job_problems in self._run(context.render_trial, jobs, "trials"):
+        batch: list[tuple[TrialRecord, StoredRows]] = []
+        for slug, rendered, job_problems in self._run(context.render_trial, jobs, "trials", parent_works):
             problems += job_problems
             if rendered is not None:
                 records[slug] = rendered[0]
@@ -324,11 +326,17 @@ class SiteBuilder:
             written.append(path)
         return written
 
-    def _run(self, function: Callable[[Job], Result], jobs: list[Job], stage: str) -> Iterable[Result]:
+    def _run(
+        self, function: Callable[[Job], Result], jobs: list[Job], stage: str, parent_works: bool = True
+    ) -> Iterable[Result]:
+        """Run jobs on every core, this process taking its share unless `parent_works` is false
+        (see `run_jobs`)."""
+
         def progress(done: int, total: int) -> None:
             self.progress(stage, done, total)
 
-        return run_jobs(function, jobs, self.workers, self.publisher.parallel_threshold, progress)
+        threshold = self.publisher.parallel_threshold
+        return run_jobs(function, jobs, self.workers, threshold, progress, parent_works)
 
     def _renderer_for(self, fingerprint: str) -> Renderer:
         if self._renderer is None or self._renderer[0] != fingerprint:

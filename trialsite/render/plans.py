@@ -70,7 +70,7 @@ def site_plans(inputs: SiteInputs, change: Change | None) -> list[Plan]:
         FilePlan(
             catalogue.CATALOGUE_ROUTE,
             lambda: catalogue.catalogue_key(ordered, urls),
-            lambda: [catalogue.catalogue_json(ordered, urls)],
+            lambda: catalogue.catalogue_json(ordered, urls),
             deferrable=True,
         ),
     ]

@@ -20,7 +20,7 @@ from .changes import is_settled, sidecar_of, trial_digest, trial_stamp
 from .config import SiteConfig
 from .pages import Page, trial_page
 from .search import trial_page_entry
-from .state import ExportRows, TrialRecord
+from .state import StoredRows, TrialRecord, stored_rows
 from .templates import template_environment
 from .trialview import trial_view
 from .urls import Urls
@@ -67,7 +67,7 @@ class Renderer:
             message = f"{type(exc).__name__}: {exc} (rendering {page.template})"
             raise BuildError(frame.filename, message, frame.lineno) from exc
 
-    def trial(self, slug: str, path: Path, title_shared: bool) -> tuple[TrialRecord, ExportRows, bytes]:
+    def trial(self, slug: str, path: Path, title_shared: bool) -> tuple[TrialRecord, StoredRows, bytes]:
         read_at = time.time_ns()
         stamp = trial_stamp(path)
         # Digested before it is parsed: a write in between makes the next build read it again.
@@ -77,7 +77,7 @@ class Renderer:
         row = without_indentation(self.env.get_template(ROW_TEMPLATE).render(trial=view.listing))
         view = replace(view, listing=replace(view.listing, row_html=row))
         html = self.page(trial_page(view, title_shared, self.config, self.urls, self.drug_classes))
-        rows = exports.export_rows(slug, trial, self.urls)
+        rows = stored_rows(view.listing, exports.export_rows(slug, trial, self.urls))
         settled = is_settled(stamp, read_at)
         return TrialRecord(slug, stamp, settled, digest, title_shared, view.listing, trial_page_entry(html)), rows, html
 

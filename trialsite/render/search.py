@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import itertools
 import multiprocessing
 import os
 import platform
@@ -130,8 +131,12 @@ def write_documents(site_dir: Path, folders: dict[Path, list[str]], progress: Pr
     with contextlib.ExitStack() as stack:
         counts: Iterable[int] = map(_write_documents, jobs)
         if total >= PARALLEL_DOCUMENTS and workers > 1:
-            pool = stack.enter_context(multiprocessing.get_context("fork").Pool(workers))
-            counts = pool.imap_unordered(_write_documents, jobs)
+            # This process writes its share and forks one worker fewer: the build holds the
+            # catalogue's lists here, and each forked worker counts all of its memory again.
+            pool = stack.enter_context(multiprocessing.get_context("fork").Pool(workers - 1))
+            own = len(jobs) // workers
+            theirs = pool.imap_unordered(_write_documents, jobs[own:])
+            counts = itertools.chain(map(_write_documents, jobs[:own]), theirs)
         for count in counts:
             done += count
             progress("search documents", done, total)

@@ -36,7 +36,7 @@ Stamp = tuple[int, int]  # (mtime_ns, size): a file whose settled stamp is uncha
 TrialStamp = tuple[Stamp, Stamp | None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrialRecord:
     slug: str
     stamp: TrialStamp
@@ -47,7 +47,15 @@ class TrialRecord:
     page_entry: Output  # its page's outputs-manifest entry (kept there, not here)
 
 
-ExportRows = tuple[bytes, bytes]  # a trial's line of trials.json and of trials.csv
+# What the state keeps of a trial beside its record: its listing, pickled, and its lines of
+# trials.json and trials.csv. Made where the trial is rendered (`stored_rows`), not in the parent:
+# CPython keeps a UTF-8 copy in a string once pickle has encoded it, and the parent holds every
+# listing's strings for the whole build.
+StoredRows = tuple[bytes, bytes, bytes]
+
+
+def stored_rows(listing: Listing, export_rows: tuple[bytes, bytes]) -> StoredRows:
+    return (pickle.dumps(listing), *export_rows)
 
 
 class BuildState:
@@ -120,12 +128,12 @@ class BuildState:
         self.db.execute("BEGIN")
         return _Transaction(self.db)
 
-    def put_trials(self, records: list[tuple[TrialRecord, ExportRows]]) -> None:
+    def put_trials(self, records: list[tuple[TrialRecord, StoredRows]]) -> None:
         self.db.executemany(
             "INSERT OR REPLACE INTO trials VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (r.slug, *r.stamp[0], *(r.stamp[1] or (None, None)), int(r.settled), r.digest, int(r.title_shared),
-                 pickle.dumps(r.listing), *rows)
+                 *rows)
                 for r, rows in records
             ],
         )

@@ -41,31 +41,29 @@ class Change:
 
 class Rows:
     """Listings in list order, with their digests alongside: a list page's key is a slice of
-    them, and a trial moves by bisection."""
+    them, and a trial moves by bisection (its place worked out from the listings, not kept for
+    each of the catalogue's rows in every list)."""
 
     def __init__(self) -> None:
         self.listings: list[Listing] = []
         self.digests: list[str] = []
-        self._order: list[tuple[int, str, str]] = []
 
     def __len__(self) -> int:
         return len(self.listings)
 
     def append(self, listing: Listing) -> None:
         """Add a listing that comes after every one already here."""
-        self._order.append(list_order(listing))
         self.listings.append(listing)
         self.digests.append(listing.digest)
 
     def add(self, listing: Listing) -> None:
-        index = bisect.bisect(self._order, list_order(listing))
-        self._order.insert(index, list_order(listing))
+        index = bisect.bisect(self.listings, list_order(listing), key=list_order)
         self.listings.insert(index, listing)
         self.digests.insert(index, listing.digest)
 
     def remove(self, listing: Listing) -> None:
-        index = bisect.bisect_left(self._order, list_order(listing))
-        del self._order[index], self.listings[index], self.digests[index]
+        index = bisect.bisect_left(self.listings, list_order(listing), key=list_order)
+        del self.listings[index], self.digests[index]
 
 
 class TrialLists:
@@ -74,7 +72,7 @@ class TrialLists:
         self.rows = Rows()  # every trial
         self._rows: dict[TermId, Rows] = {}  # each term's trials
         self._spellings: dict[str, dict[str, Counter[str]]] = {taxonomy.key: {} for taxonomy in TAXONOMIES}
-        self._titles: dict[str, set[str]] = {}
+        self._titles: dict[str, list[str]] = {}  # lists, not sets: most titles have one trial
         self._terms: dict[str, list[Term]] = {}  # each taxonomy's sorted terms, until one changes
         self._term: dict[TermId, Term] = {}  # each term, until it changes
         self._newest: list[Listing] | None = None  # the feed's entries, until one may change
@@ -106,7 +104,7 @@ class TrialLists:
         newest = self._newest
         if newest is not None and (len(newest) < FEED_ENTRIES or feed_order(listing) > feed_order(newest[-1])):
             self._newest = None
-        self._titles.setdefault(listing.title.casefold(), set()).add(listing.slug)
+        self._titles.setdefault(listing.title.casefold(), []).append(listing.slug)
         change.titles.add(listing.title.casefold())
         for key, slug, names in _terms_of(listing):
             self._spellings[key].setdefault(slug, Counter()).update(names)
@@ -122,7 +120,7 @@ class TrialLists:
         if self._newest is not None and listing in self._newest:
             self._newest = None
         title = listing.title.casefold()
-        self._titles[title].discard(listing.slug)
+        self._titles[title].remove(listing.slug)
         if not self._titles[title]:
             del self._titles[title]
         change.titles.add(title)
@@ -145,8 +143,8 @@ class TrialLists:
         also names the file, so that every page's title is its own."""
         return len(self._titles[self.by_slug[slug].title.casefold()]) > 1
 
-    def slugs_titled(self, title: str) -> set[str]:
-        return self._titles.get(title, set())
+    def slugs_titled(self, title: str) -> list[str]:
+        return self._titles.get(title, [])
 
     def terms(self, taxonomy: Taxonomy) -> list[Term]:
         """Every term the trials use, in the taxonomy's order, with how many trials have it."""

@@ -23,13 +23,13 @@ from ..fsutil import atomic_write, digest
 from .manifest import Output
 from .pages import PagePlan
 from .renderer import Renderer
-from .state import ExportRows, TrialRecord
+from .state import StoredRows, TrialRecord
 from .urls import output_path
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
 TrialJob = tuple[str, str, bool]  # slug, path of its file, whether its title is shared
-TrialResult = tuple[str, tuple[TrialRecord, ExportRows] | None, list[ContentError]]
+TrialResult = tuple[str, tuple[TrialRecord, StoredRows] | None, list[ContentError]]
 MAX_CHUNK = 64
 PARALLEL_THRESHOLD = 64  # jobs below which starting worker processes costs more than it saves
 
@@ -67,17 +67,23 @@ def run_jobs(
     workers: int,
     threshold: int,
     progress: Callable[[int, int], None],
+    parent_works: bool = False,
 ) -> Iterator[Result]:
     """`function` over `jobs`, in `workers` forked processes when there are at least `threshold`
-    jobs (below that, starting processes costs more than it saves), in no particular order."""
+    jobs (below that, starting processes costs more than it saves), in no particular order.
+
+    `parent_works`: this process is one of the `workers`, taking jobs when no result is waiting,
+    and one fewer is forked. For a parent that holds the catalogue's lists: a forked worker
+    counts all of the parent's memory again, which is what a machine's limit sees."""
     if len(jobs) < threshold or workers == 1:
         for done, job in enumerate(jobs, start=1):
             progress(done, len(jobs))
             yield function(job)
         return
     chunk = max(1, min(MAX_CHUNK, len(jobs) // (workers * 8)))
+    chunks = [jobs[i : i + chunk] for i in range(0, len(jobs), chunk)]
     done = 0
-    for results in _in_processes(function, [jobs[i : i + chunk] for i in range(0, len(jobs), chunk)], workers):
+    for results in _in_processes(function, chunks, workers - 1 if parent_works else workers, parent_works):
         for result in results:
             done += 1
             progress(done, len(jobs))
@@ -85,14 +91,21 @@ def run_jobs(
 
 
 def _in_processes(
-    function: Callable[[Job], Result], chunks: list[Sequence[Job]], workers: int
+    function: Callable[[Job], Result], chunks: list[Sequence[Job]], forks: int, parent_works: bool
 ) -> Iterator[list[Result]]:
     context = multiprocessing.get_context("fork")
     tasks: multiprocessing.Queue[Sequence[Any] | None] = context.Queue()
     for chunk in chunks:
         tasks.put(chunk)
+    if parent_works:
+        tasks.put(None)  # one stop for each taker of jobs, the parent included
+
+    def own_chunk() -> list[Result] | None:
+        chunk = tasks.get()
+        return None if chunk is None else [function(job) for job in chunk]
+
     pipes, processes = [], []
-    for _ in range(workers):
+    for _ in range(forks):
         reader, writer = context.Pipe(duplex=False)
         process = context.Process(target=_work, args=(function, tasks, writer), daemon=True)
         process.start()
@@ -101,7 +114,7 @@ def _in_processes(
         pipes.append(reader)
         processes.append(process)
     try:
-        yield from _collect(pipes, len(chunks))
+        yield from _collect(pipes, len(chunks), own_chunk if parent_works else None)
     finally:
         for process in processes:
             process.kill()  # nothing to do once it is done; stops the rest after an error
@@ -114,14 +127,27 @@ class WorkerTraceback(Exception):
     """Where in a worker process an exception was raised (its traceback, as text)."""
 
 
-def _collect(pipes: list[multiprocessing.connection.Connection], expected: int) -> Iterator[list[Any]]:
+def _collect(
+    pipes: list[multiprocessing.connection.Connection],
+    expected: int,
+    own_chunk: Callable[[], list[Any] | None] | None,
+) -> Iterator[list[Any]]:
     """Each chunk's results as they come; a worker's exception raised here. A worker's pipe
-    closes when it is done, or when it died: then the chunks it held never come."""
+    closes when it is done, or when it died: then the chunks it held never come. `own_chunk`:
+    the parent's share, a chunk at a time whenever no worker's results are waiting (None once
+    there are no more)."""
     received, open_pipes = 0, list(pipes)
     while received < expected:
-        if not open_pipes:
+        if not open_pipes and own_chunk is None:
             raise RuntimeError("a worker process stopped before finishing its jobs")
-        for pipe in multiprocessing.connection.wait(open_pipes):
+        ready = multiprocessing.connection.wait(open_pipes, timeout=None if own_chunk is None else 0)
+        if not ready and own_chunk is not None:
+            if (results := own_chunk()) is None:
+                own_chunk = None
+            else:
+                received += 1
+                yield results
+        for pipe in ready:
             assert isinstance(pipe, multiprocessing.connection.Connection)
             try:
                 kind, value, where = pipe.recv()
