@@ -102,6 +102,17 @@ def browser():
         chromium.close()
 
 
+def generate_trials(count: int, folder: Path, seed: int) -> Path:
+    """`count` of the benchmark's synthetic trials in `folder`/content/trials/; `folder`."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import generate
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    generate.generate(count, folder, seed=seed, jobs=1)
+    return folder
+
+
 def read_export(site: Path, name: str) -> str:
     """An open-data export's text, "trials.json" or "trials.csv", from the gzipped file the site publishes."""
     return gzip.decompress((site / f"{name}.gz").read_bytes()).decode("utf-8")

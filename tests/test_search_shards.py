@@ -7,12 +7,11 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import generate_trials
 from trialsite.render import SiteBuilder, SiteConfig, build_site, shards
 from trialsite.render.background_index import BackgroundIndexer
 from trialsite.render.publish import LivePublisher
@@ -25,14 +24,7 @@ SHARD_TRIALS = 10  # four shards of about ten trials
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import generate
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    work = tmp_path_factory.mktemp("generated")
-    generate.generate(TRIALS, work, seed=5, jobs=1)
-    return work / "content"
+    return generate_trials(TRIALS, tmp_path_factory.mktemp("generated"), seed=5) / "content"
 
 
 @pytest.fixture

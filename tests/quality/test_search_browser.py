@@ -17,7 +17,7 @@ import urllib.request
 
 import pytest
 
-from conftest import serving
+from conftest import generate_trials, serving
 from trialsite.render import build_site as render_site
 from trialsite.render import shards
 from trialsite.render.config import load_config
@@ -251,14 +251,7 @@ def test_the_filtered_home_page_has_no_accessibility_violations(new_page, axe, s
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     """The generated catalogue's folder, its content in content/."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import generate
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    work = tmp_path_factory.mktemp("big")
-    generate.generate(GENERATED_TRIALS, work, seed=3, jobs=1)
-    return work
+    return generate_trials(GENERATED_TRIALS, tmp_path_factory.mktemp("big"), seed=3)
 
 
 @pytest.fixture(scope="module")
