@@ -185,7 +185,7 @@ class StagedPublisher(Publisher):
 
     def index(self, old: Manifest, new: Manifest, trial_pages: list[str], progress: search.Progress) -> list[str]:
         if self.reused:  # search reads the staged trial pages: the spare's others must go first
-            _sweep(self.root, "", new, spare=SEARCH_DIR)
+            _sweep(self.root, "", new, leave=SEARCH_DIR)
         return search.update_index(self.root, self.keep, old, new, progress)
 
 
@@ -274,10 +274,10 @@ class LivePublisher(Publisher):
         self.deferred = {**plans, **self.deferred}
 
 
-def _sweep(root: Path, folder: str, outputs: Manifest, spare: str | None = None) -> None:
+def _sweep(root: Path, folder: str, outputs: Manifest, leave: str | None = None) -> None:
     """Delete from `folder` of a reused spare (all of it: "") every file and folder the new
-    site does not have, except the folder `spare`."""
-    folders = {parent for path in outputs for parent in _parents(path)} | {folder, spare}
+    site does not have, except the folder `leave` (the search index, swept after it is made)."""
+    folders = {parent for path in outputs for parent in _parents(path)} | {folder, leave}
     for current, subfolders, files in os.walk(root / folder):
         inside = os.path.relpath(current, root)
         prefix = "" if inside == "." else inside.replace(os.sep, "/") + "/"
@@ -285,7 +285,7 @@ def _sweep(root: Path, folder: str, outputs: Manifest, spare: str | None = None)
             if prefix + name not in outputs:
                 os.unlink(os.path.join(current, name))
         for name in list(subfolders):
-            if prefix + name == spare:
+            if prefix + name == leave:
                 subfolders.remove(name)
             elif prefix + name not in folders:
                 subfolders.remove(name)
